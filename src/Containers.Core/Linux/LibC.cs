@@ -1,0 +1,20 @@
+using System.Runtime.InteropServices;
+
+namespace Containers.Linux;
+
+/// <summary>The raw libc entry points; callers go through <see cref="FileSystemSync"/> and friends.</summary>
+internal static partial class LibC
+{
+    internal const int O_RDONLY = 0;
+    internal const int O_DIRECTORY = 0x10000;
+    internal const int O_CLOEXEC = 0x80000;
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int Open(string path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    internal static partial int FSync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    internal static partial int Close(int fd);
+}
