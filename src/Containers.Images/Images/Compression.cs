@@ -1,0 +1,61 @@
+using System.IO.Compression;
+using Containers.Errors;
+
+namespace Containers.Images;
+
+/// <summary>Opens decompressing and compressing streams for layer encodings.</summary>
+public static class Compression
+{
+    /// <summary>Wraps <paramref name="compressed"/> so that reading it yields the tar.</summary>
+    public static Stream OpenDecompressing(Stream compressed, LayerCompression compression) => compression switch
+    {
+        LayerCompression.None => compressed,
+        LayerCompression.Gzip => new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: false),
+        LayerCompression.Zstd => new ZstdSharp.DecompressionStream(compressed, leaveOpen: false),
+        _ => throw new InvalidArgumentException($"unknown layer compression {compression}"),
+    };
+
+    /// <summary>Wraps <paramref name="destination"/> so that what is written to it is compressed.</summary>
+    public static Stream OpenCompressing(Stream destination, LayerCompression compression, bool leaveOpen = true) => compression switch
+    {
+        LayerCompression.None => leaveOpen ? new NonClosingStream(destination) : destination,
+        LayerCompression.Gzip => new GZipStream(destination, CompressionLevel.Fastest, leaveOpen),
+        LayerCompression.Zstd => new ZstdSharp.CompressionStream(destination, 3, leaveOpen: leaveOpen),
+        _ => throw new InvalidArgumentException($"unknown layer compression {compression}"),
+    };
+
+    /// <summary>Sniffs the compression of a blob from its first bytes.</summary>
+    public static LayerCompression Detect(ReadOnlySpan<byte> head) =>
+        head.Length >= 2 && head[0] == 0x1f && head[1] == 0x8b ? LayerCompression.Gzip
+        : head.Length >= 4 && head[0] == 0x28 && head[1] == 0xb5 && head[2] == 0x2f && head[3] == 0xfd ? LayerCompression.Zstd
+        : LayerCompression.None;
+
+    private sealed class NonClosingStream(Stream inner) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => inner.Length;
+
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+
+        public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.WriteAsync(buffer, offset, count, cancellationToken);
+    }
+}

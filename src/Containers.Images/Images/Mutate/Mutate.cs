@@ -1,0 +1,191 @@
+using Containers.Errors;
+
+namespace Containers.Images;
+
+/// <summary>
+/// Operations that return a new image and leave the old one as it was. The new manifest and
+/// config are serialized only when they are first read. Maps (labels, ports) are kept sorted by
+/// key, as Go's encoder writes them, so the same edits always give the same digest.
+/// </summary>
+public static class Mutate
+{
+    /// <summary>Adds layers on top, each with a history entry (one is made up when none is given).</summary>
+    public static IImage AppendLayers(IImage image, params ILayer[] layers) =>
+        AppendLayers(image, layers.Select(l => new LayerAddition(l, null)));
+
+    public static IImage AppendLayers(IImage image, IEnumerable<LayerAddition> additions)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(additions);
+        var added = additions.ToList();
+        var config = image.Config;
+        var history = config.History?.ToList() ?? [];
+        foreach (var (layer, entry) in added)
+        {
+            if (!(layer.MediaType.IsLayer))
+            {
+                throw new InvalidArgumentException($"blob {layer.Digest} has media type \"{layer.MediaType}\", which is not a layer");
+            }
+
+            if (image.MediaType.IsDocker && layer.MediaType.Compression == LayerCompression.Zstd)
+            {
+                throw new InvalidArgumentException($"layer {layer.Digest} is zstd, which Docker schema 2 manifests cannot carry; convert the image to OCI first");
+            }
+
+            history.Add(entry ?? new HistoryEntry { Created = config.Created, CreatedBy = "containers: append layer", Comment = null });
+        }
+
+        var newConfig = config with
+        {
+            RootFs = config.RootFs with { DiffIds = [.. config.RootFs.DiffIds, .. added.Select(a => a.Layer.DiffId)] },
+            History = history,
+        };
+        return Rebuild(image, newConfig, [.. image.Layers, .. added.Select(a => a.Layer)]);
+    }
+
+    /// <summary>Replaces the container config with what <paramref name="edit"/> makes of it.</summary>
+    public static IImage WithContainerConfig(IImage image, Func<ContainerConfig, ContainerConfig> edit)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(edit);
+        var current = image.Config.Config ?? new ContainerConfig();
+        return WithConfig(image, c => c with { Config = edit(current) });
+    }
+
+    /// <summary>Replaces the whole image config (the DiffIDs must still match the layers).</summary>
+    public static IImage WithConfig(IImage image, Func<ImageConfiguration, ImageConfiguration> edit)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(edit);
+        var config = edit(image.Config);
+        if (config.RootFs.DiffIds.Count != image.Layers.Count)
+        {
+            throw new InvalidArgumentException($"the edited config lists {config.RootFs.DiffIds.Count} diff_ids for {image.Layers.Count} layers; use AppendLayers to add layers");
+        }
+
+        return Rebuild(image, config, image.Layers);
+    }
+
+    /// <summary>Sets environment variables (<c>KEY=value</c>); a key set again replaces the old value in place.</summary>
+    public static IImage SetEnv(IImage image, params string[] variables)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        foreach (var variable in variables)
+        {
+            if (variable.IndexOf('=', StringComparison.Ordinal) <= 0)
+            {
+                throw new InvalidArgumentException($"environment variable \"{variable}\" must have the form KEY=value");
+            }
+        }
+
+        return WithContainerConfig(image, c =>
+        {
+            var env = c.Env?.ToList() ?? [];
+            foreach (var variable in variables)
+            {
+                var key = variable[..(variable.IndexOf('=', StringComparison.Ordinal) + 1)];
+                var at = env.FindIndex(e => e.StartsWith(key, StringComparison.Ordinal));
+                if (at >= 0)
+                {
+                    env[at] = variable;
+                }
+                else
+                {
+                    env.Add(variable);
+                }
+            }
+
+            return c with { Env = env };
+        });
+    }
+
+    public static IImage SetEntrypoint(IImage image, params string[]? entrypoint) =>
+        WithContainerConfig(image, c => c with { Entrypoint = entrypoint });
+
+    public static IImage SetCmd(IImage image, params string[]? cmd) =>
+        WithContainerConfig(image, c => c with { Cmd = cmd });
+
+    public static IImage SetWorkingDir(IImage image, string? workingDir)
+    {
+        if (workingDir is not null && !workingDir.StartsWith('/'))
+        {
+            throw new InvalidArgumentException($"working directory \"{workingDir}\" must be an absolute path");
+        }
+
+        return WithContainerConfig(image, c => c with { WorkingDir = workingDir });
+    }
+
+    public static IImage SetUser(IImage image, string? user) =>
+        WithContainerConfig(image, c => c with { User = user });
+
+    /// <summary>Adds or replaces labels; a null value removes the label.</summary>
+    public static IImage SetLabels(IImage image, IReadOnlyDictionary<string, string?> labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        return WithContainerConfig(image, c =>
+        {
+            var merged = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (k, v) in c.Labels ?? new Dictionary<string, string>())
+            {
+                merged[k] = v;
+            }
+
+            foreach (var (k, v) in labels)
+            {
+                if (v is null)
+                {
+                    merged.Remove(k);
+                }
+                else
+                {
+                    merged[k] = v;
+                }
+            }
+
+            return c with { Labels = merged };
+        });
+    }
+
+    /// <summary>Adds exposed ports such as <c>80/tcp</c> or <c>53/udp</c> (a bare number means tcp).</summary>
+    public static IImage SetExposedPorts(IImage image, params string[] ports)
+    {
+        ArgumentNullException.ThrowIfNull(ports);
+        var normalized = ports.Select(NormalizePort).ToList();
+        return WithContainerConfig(image, c =>
+        {
+            var set = new SortedDictionary<string, EmptyObject>(StringComparer.Ordinal);
+            foreach (var key in (c.ExposedPorts?.Keys ?? Enumerable.Empty<string>()).Concat(normalized))
+            {
+                set[key] = EmptyObject.Instance;
+            }
+
+            return c with { ExposedPorts = set };
+        });
+    }
+
+    /// <summary>Sets the image's creation time.</summary>
+    public static IImage SetCreated(IImage image, DateTimeOffset created) =>
+        WithConfig(image, c => c with { Created = created });
+
+    /// <summary>Adds a history entry that adds no layer (ENV, CMD and the like in a Dockerfile).</summary>
+    public static IImage AddHistory(IImage image, HistoryEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return WithConfig(image, c => c with { History = [.. c.History ?? [], entry with { EmptyLayer = true }] });
+    }
+
+    private static string NormalizePort(string port)
+    {
+        var parts = port.Split('/');
+        var protocol = parts.Length == 2 ? parts[1].ToLowerInvariant() : "tcp";
+        if (parts.Length > 2 || !ushort.TryParse(parts[0], out var number) || number == 0 || protocol is not ("tcp" or "udp" or "sctp"))
+        {
+            throw new InvalidArgumentException($"port \"{port}\" must be a number from 1 to 65535, optionally with /tcp, /udp or /sctp");
+        }
+
+        return $"{number}/{protocol}";
+    }
+
+    private static Image Rebuild(IImage image, ImageConfiguration config, IReadOnlyList<ILayer> layers) =>
+        Image.FromParts(image.MediaType, config, layers, image.Manifest.Annotations);
+}

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Containers.Images;
+
+/// <summary>The defaults a container of an image starts with (the <c>config</c> field of an image config).</summary>
+public sealed record ContainerConfig
+{
+    [JsonPropertyName("User")]
+    public string? User { get; init; }
+
+    [JsonPropertyName("ExposedPorts")]
+    public IReadOnlyDictionary<string, EmptyObject>? ExposedPorts { get; init; }
+
+    [JsonPropertyName("Env")]
+    public IReadOnlyList<string>? Env { get; init; }
+
+    [JsonPropertyName("Entrypoint")]
+    public IReadOnlyList<string>? Entrypoint { get; init; }
+
+    [JsonPropertyName("Cmd")]
+    public IReadOnlyList<string>? Cmd { get; init; }
+
+    [JsonPropertyName("Volumes")]
+    public IReadOnlyDictionary<string, EmptyObject>? Volumes { get; init; }
+
+    [JsonPropertyName("WorkingDir")]
+    public string? WorkingDir { get; init; }
+
+    [JsonPropertyName("Labels")]
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
+
+    [JsonPropertyName("StopSignal")]
+    public string? StopSignal { get; init; }
+
+    [JsonPropertyName("ArgsEscaped")]
+    public bool? ArgsEscaped { get; init; }
+
+    [JsonPropertyName("Healthcheck")]
+    public HealthConfig? Healthcheck { get; init; }
+
+    [JsonPropertyName("OnBuild")]
+    public IReadOnlyList<string>? OnBuild { get; init; }
+
+    [JsonPropertyName("Shell")]
+    public IReadOnlyList<string>? Shell { get; init; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Extra { get; init; }
+}
