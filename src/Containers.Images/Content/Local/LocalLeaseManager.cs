@@ -10,7 +10,11 @@ public sealed class LocalLeaseManager : ILeaseManager
 {
     private readonly string _directory;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _lock = new(1, 1);
+    private static readonly System.Buffers.SearchValues<char> IdCharacters =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
+
+    // Leases change rarely; one lock per manager keeps read-modify-write of a lease whole.
+    private readonly Lock _lock = new();
 
     public LocalLeaseManager(string directory, TimeProvider? timeProvider = null)
     {
@@ -24,29 +28,25 @@ public sealed class LocalLeaseManager : ILeaseManager
         var path = PathOf(id);
         var now = _time.GetUtcNow();
         var lease = new Lease { Id = id, CreatedAt = now, ExpiresAt = now + expiresAfter };
-        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        await Task.Yield();
+        lock (_lock)
         {
             if (File.Exists(path))
             {
                 throw new AlreadyExistsException($"lease \"{id}\" exists already; choose another id or delete it first");
             }
 
-            await SaveAsync(lease, cancellationToken).ConfigureAwait(false);
+            Save(lease);
             return lease;
-        }
-        finally
-        {
-            _lock.Release();
         }
     }
 
     public async ValueTask<Lease> AddResourceAsync(string id, Digest digest, CancellationToken cancellationToken = default)
     {
-        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        await Task.Yield();
+        lock (_lock)
         {
-            var lease = await LoadAsync(PathOf(id), cancellationToken).ConfigureAwait(false)
+            var lease = Load(PathOf(id))
                 ?? throw new NotFoundException($"lease \"{id}\" does not exist; create it first");
             if (lease.Resources.Contains(digest))
             {
@@ -54,12 +54,8 @@ public sealed class LocalLeaseManager : ILeaseManager
             }
 
             lease = lease with { Resources = [.. lease.Resources, digest] };
-            await SaveAsync(lease, cancellationToken).ConfigureAwait(false);
+            Save(lease);
             return lease;
-        }
-        finally
-        {
-            _lock.Release();
         }
     }
 
@@ -99,13 +95,25 @@ public sealed class LocalLeaseManager : ILeaseManager
         }
     }
 
-    private ValueTask SaveAsync(Lease lease, CancellationToken cancellationToken) =>
-        AtomicFile.WriteAsync(PathOf(lease.Id), JsonSerializer.SerializeToUtf8Bytes(lease, ContentJsonContext.Default.Lease), cancellationToken);
+    private static Lease? Load(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllBytes(path), ContentJsonContext.Default.Lease);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private void Save(Lease lease) =>
+        AtomicFile.Write(PathOf(lease.Id), JsonSerializer.SerializeToUtf8Bytes(lease, ContentJsonContext.Default.Lease));
 
     private string PathOf(string id)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
-        if (id.Length > 200 || id.AsSpan().IndexOfAnyExcept("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") >= 0 || id.StartsWith('.'))
+        if (id.Length > 200 || id.AsSpan().IndexOfAnyExcept(IdCharacters) >= 0 || id.StartsWith('.'))
         {
             throw new InvalidArgumentException($"lease id \"{id}\" may use only letters, digits, '-', '_' and '.', not start with '.', and be at most 200 characters");
         }

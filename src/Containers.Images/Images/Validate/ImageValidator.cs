@@ -136,6 +136,5 @@ public static class ImageValidator
             problems.Add($"layer {i} ({layer.Digest.ToShortString()}) cannot be read: {e.Message}");
         }
 
-        _ = ArrayPool<byte>.Shared;
     }
 }
