@@ -2,5 +2,5 @@ namespace Containers.Cli;
 
 internal static class Program
 {
-    private static int Main(string[] args) => args.Length == 0 ? 0 : 1;
+    private static Task<int> Main(string[] args) => ContainersCli.RunAsync(args, Console.Out, Console.Error);
 }

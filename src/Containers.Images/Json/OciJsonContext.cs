@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Containers.Images.Layout;
 
@@ -22,4 +24,15 @@ namespace Containers.Images.Json;
 [JsonSerializable(typeof(List<DockerArchiveEntry>))]
 internal sealed partial class OciJsonContext : JsonSerializerContext
 {
+    /// <summary>
+    /// The context every read and write goes through. Like Go's encoder it leaves '+' and other
+    /// non-HTML ASCII unescaped, so media types read as <c>…v1+json</c>, not <c>…v1\u002Bjson</c>.
+    /// </summary>
+    public static OciJsonContext Relaxed { get; } = new(new JsonSerializerOptions
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = false,
+        MaxDepth = 32,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
 }

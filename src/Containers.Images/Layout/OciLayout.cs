@@ -46,7 +46,7 @@ public sealed class OciLayout
         OciLayoutMarker? parsed;
         try
         {
-            parsed = JsonSerializer.Deserialize(bytes, OciJsonContext.Default.OciLayoutMarker);
+            parsed = JsonSerializer.Deserialize(bytes, OciJsonContext.Relaxed.OciLayoutMarker);
         }
         catch (JsonException e)
         {
@@ -78,7 +78,7 @@ public sealed class OciLayout
         var layout = new OciLayout(path);
         await AtomicFile.WriteAsync(
             System.IO.Path.Combine(layout.Path, OciLayoutMarker.FileName),
-            JsonSerializer.SerializeToUtf8Bytes(new OciLayoutMarker { ImageLayoutVersion = OciLayoutMarker.CurrentVersion }, OciJsonContext.Default.OciLayoutMarker),
+            JsonSerializer.SerializeToUtf8Bytes(new OciLayoutMarker { ImageLayoutVersion = OciLayoutMarker.CurrentVersion }, OciJsonContext.Relaxed.OciLayoutMarker),
             cancellationToken).ConfigureAwait(false);
         await layout.WriteIndexAsync(new ImageIndex { SchemaVersion = 2, MediaType = MediaType.OciIndex, Manifests = [] }, cancellationToken).ConfigureAwait(false);
         return layout;

@@ -46,5 +46,6 @@ public sealed record ContainerConfig
     public IReadOnlyList<string>? Shell { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
+    [JsonInclude]
+    public Dictionary<string, JsonElement>? Extra { get; internal set; }
 }

@@ -42,7 +42,8 @@ public sealed record ImageConfiguration
     public IReadOnlyList<HistoryEntry>? History { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
+    [JsonInclude]
+    public Dictionary<string, JsonElement>? Extra { get; internal set; }
 
     /// <summary>The platform this configuration declares.</summary>
     [JsonIgnore]

@@ -54,7 +54,7 @@ public static class OciDocuments
         }
 
         CheckExpected(actual, expected, what);
-        var manifest = Deserialize(json, OciJsonContext.Default.ImageManifest, what);
+        var manifest = Deserialize(json, OciJsonContext.Relaxed.ImageManifest, what);
         CheckSchema(manifest.SchemaVersion, what);
         if (manifest.Config is null || manifest.Layers is null)
         {
@@ -75,7 +75,7 @@ public static class OciDocuments
         }
 
         CheckExpected(actual, expected, what);
-        var index = Deserialize(json, OciJsonContext.Default.ImageIndex, what);
+        var index = Deserialize(json, OciJsonContext.Relaxed.ImageIndex, what);
         CheckSchema(index.SchemaVersion, what);
         return index.Manifests is null
             ? throw new InvalidArgumentException($"{what} must have a manifests array")
@@ -86,7 +86,7 @@ public static class OciDocuments
     public static ImageConfiguration ParseConfig(ReadOnlySpan<byte> json, string what = "image config")
     {
         CheckSize(json.Length, MaxConfigSize, what);
-        var config = Deserialize(json, OciJsonContext.Default.ImageConfiguration, what);
+        var config = Deserialize(json, OciJsonContext.Relaxed.ImageConfiguration, what);
         if (string.IsNullOrEmpty(config.OS) || string.IsNullOrEmpty(config.Architecture))
         {
             throw new InvalidArgumentException($"{what} must name os and architecture");
@@ -98,13 +98,13 @@ public static class OciDocuments
     }
 
     public static byte[] Serialize(ImageManifest manifest) =>
-        JsonSerializer.SerializeToUtf8Bytes(manifest, OciJsonContext.Default.ImageManifest);
+        JsonSerializer.SerializeToUtf8Bytes(manifest, OciJsonContext.Relaxed.ImageManifest);
 
     public static byte[] Serialize(ImageIndex index) =>
-        JsonSerializer.SerializeToUtf8Bytes(index, OciJsonContext.Default.ImageIndex);
+        JsonSerializer.SerializeToUtf8Bytes(index, OciJsonContext.Relaxed.ImageIndex);
 
     public static byte[] Serialize(ImageConfiguration config) =>
-        JsonSerializer.SerializeToUtf8Bytes(config, OciJsonContext.Default.ImageConfiguration);
+        JsonSerializer.SerializeToUtf8Bytes(config, OciJsonContext.Relaxed.ImageConfiguration);
 
     private static T Deserialize<T>(ReadOnlySpan<byte> json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, string what)
     {

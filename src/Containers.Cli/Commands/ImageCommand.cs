@@ -1,0 +1,117 @@
+using System.CommandLine;
+using System.Text.Json;
+using Containers.Images;
+using Containers.Images.Layers;
+using Containers.Images.Layout;
+
+namespace Containers.Cli.Commands;
+
+/// <summary><c>containers image …</c>: work with images in OCI layouts.</summary>
+internal static class ImageCommand
+{
+    public static Command Create(TextWriter output) => new("image", "Inspect, validate and create images in OCI image layouts")
+    {
+        Inspect(output),
+        Validate(output),
+        Import(output),
+    };
+
+    private static Command Inspect(TextWriter output)
+    {
+        var image = new Argument<string>("image") { Description = "<oci-layout-dir>:<tag>, or <oci-layout-dir> when it holds one image" };
+        var platform = new Option<string?>("--platform") { Description = "os/arch[/variant] to pick from an index (default: this machine's)" };
+        var command = new Command("inspect", "Print an image's manifest and config as JSON") { image, platform };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var loaded = await OpenAsync(result.GetRequiredValue(image), result.GetValue(platform), cancellationToken).ConfigureAwait(false);
+            await output.WriteLineAsync(Render(loaded)).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Validate(TextWriter output)
+    {
+        var image = new Argument<string>("image") { Description = "<oci-layout-dir>:<tag>" };
+        var command = new Command("validate", "Verify every digest, size and invariant of an image, layers included") { image };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var loaded = await OpenAsync(result.GetRequiredValue(image), null, cancellationToken).ConfigureAwait(false);
+            await ImageValidator.ThrowIfInvalidAsync(loaded, verifyLayers: true, cancellationToken).ConfigureAwait(false);
+            await output.WriteLineAsync($"{loaded.Digest}: valid ({loaded.Layers.Count} layers verified)").ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Import(TextWriter output)
+    {
+        var directory = new Argument<string>("directory") { Description = "A directory whose contents become the image's one layer" };
+        var image = new Argument<string>("image") { Description = "<oci-layout-dir>:<tag> to write (the layout is created if missing)" };
+        var cmd = new Option<string[]>("--cmd") { Description = "The image's default command, one word per --cmd", AllowMultipleArgumentsPerToken = false };
+        var compression = new Option<LayerCompression>("--compression") { Description = "Layer compression", DefaultValueFactory = _ => LayerCompression.Gzip };
+        var command = new Command("import", "Create an image from a directory, like docker import of a tarball") { directory, image, cmd, compression };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var target = LayoutReference.Parse(result.GetRequiredValue(image));
+            var layout = await OciLayout.OpenOrCreateAsync(target.Directory, cancellationToken).ConfigureAwait(false);
+            var temp = Path.Combine(layout.Path, $".import-{Guid.NewGuid():N}");
+            try
+            {
+                var layer = await TarballLayer.FromDirectoryAsync(result.GetRequiredValue(directory), temp, result.GetValue(compression), cancellationToken).ConfigureAwait(false);
+                var created = DateTimeOffset.UtcNow;
+                IImage built = Mutate.AppendLayers(Mutate.SetCreated(Image.Empty(), created), [new LayerAddition(layer, new HistoryEntry
+                {
+                    Created = created,
+                    CreatedBy = $"containers image import {result.GetRequiredValue(directory)}",
+                })]);
+                if (result.GetValue(cmd) is { Length: > 0 } words)
+                {
+                    built = Mutate.SetCmd(built, words);
+                }
+
+                var descriptor = await layout.WriteImageAsync(built, target.Tag, cancellationToken).ConfigureAwait(false);
+                await output.WriteLineAsync(descriptor.Digest.ToString()).ConfigureAwait(false);
+                return 0;
+            }
+            finally
+            {
+                File.Delete(temp);
+            }
+        });
+        return command;
+    }
+
+    private static async Task<IImage> OpenAsync(string value, string? platform, CancellationToken cancellationToken)
+    {
+        var reference = LayoutReference.Parse(value);
+        var layout = await OciLayout.OpenAsync(reference.Directory, cancellationToken).ConfigureAwait(false);
+        return await layout.GetImageAsync(reference.Tag, platform is null ? null : Platform.Parse(platform), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string Render(IImage image)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("digest", image.Digest.ToString());
+            writer.WriteString("mediaType", image.MediaType.ToString());
+            writer.WritePropertyName("manifest");
+            using (var manifest = JsonDocument.Parse(image.RawManifest))
+            {
+                manifest.WriteTo(writer);
+            }
+
+            writer.WritePropertyName("config");
+            using (var config = JsonDocument.Parse(image.RawConfig))
+            {
+                config.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}
