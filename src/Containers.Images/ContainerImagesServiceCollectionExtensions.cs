@@ -1,0 +1,48 @@
+using Containers;
+using Containers.Images;
+using Containers.Images.Content;
+using Containers.Images.Content.Local;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the image side: the content store in its three roles, image names, leases and GC.</summary>
+public static class ContainerImagesServiceCollectionExtensions
+{
+    public static IServiceCollection AddContainerImages(this IServiceCollection services, Action<ContentStoreOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddContainersCore();
+        var options = services.AddOptions<ContentStoreOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddSingleton<LocalContentStore>(sp => new LocalContentStore(
+            sp.GetRequiredService<IOptions<ContentStoreOptions>>(),
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILogger<LocalContentStore>>()));
+        services.TryAddSingleton<IContentStore>(sp => sp.GetRequiredService<LocalContentStore>());
+        services.TryAddSingleton<IContentProvider>(sp => sp.GetRequiredService<IContentStore>());
+        services.TryAddSingleton<IContentIngester>(sp => sp.GetRequiredService<IContentStore>());
+        services.TryAddSingleton<IContentManager>(sp => sp.GetRequiredService<IContentStore>());
+        services.TryAddSingleton<IImageStore>(sp => new LocalImageStore(
+            Path.Combine(StateRoot(sp), "images"), sp.GetService<TimeProvider>()));
+        services.TryAddSingleton<ILeaseManager>(sp => new LocalLeaseManager(
+            Path.Combine(StateRoot(sp), "leases"), sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(sp => new ContentGarbageCollector(
+            sp.GetRequiredService<IContentStore>(),
+            sp.GetRequiredService<IImageStore>(),
+            sp.GetRequiredService<ILeaseManager>(),
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILogger<ContentGarbageCollector>>()));
+        return services;
+    }
+
+    // Image names and leases live beside the content directory, under the same root.
+    private static string StateRoot(IServiceProvider services) =>
+        Path.GetDirectoryName(Path.GetFullPath(services.GetRequiredService<IOptions<ContentStoreOptions>>().Value.Root ?? ContainersPaths.Content))!;
+}
