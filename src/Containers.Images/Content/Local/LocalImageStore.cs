@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
 using System.Text;
-using System.Text.Json;
 using Containers.Errors;
 using Containers.Images.Json;
 
@@ -12,20 +10,19 @@ namespace Containers.Images.Content.Local;
 /// </summary>
 public sealed class LocalImageStore : IImageStore
 {
-    private readonly string _directory;
+    private readonly JsonRecordDirectory<ImageRecord> _records;
     private readonly TimeProvider _time;
 
     public LocalImageStore(string directory, TimeProvider? timeProvider = null)
     {
-        _directory = Path.GetFullPath(directory);
+        _records = new JsonRecordDirectory<ImageRecord>(directory, ContentJsonContext.Default.ImageRecord);
         _time = timeProvider ?? TimeProvider.System;
-        Directory.CreateDirectory(_directory);
     }
 
     public async ValueTask<ImageRecord> GetAsync(ImageReference name, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return await LoadAsync(PathOf(name), cancellationToken).ConfigureAwait(false)
+        return await _records.LoadAsync(PathOf(name), cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException($"image \"{name}\" is not in the local store; pull, load or build it first");
     }
 
@@ -40,49 +37,22 @@ public sealed class LocalImageStore : IImageStore
 
         var path = PathOf(name);
         var now = _time.GetUtcNow();
-        var existing = await LoadAsync(path, cancellationToken).ConfigureAwait(false);
+        var existing = await _records.LoadAsync(path, cancellationToken).ConfigureAwait(false);
         var record = new ImageRecord { Name = name.ToString(), Target = target, CreatedAt = existing?.CreatedAt ?? now, UpdatedAt = now };
-        await AtomicFile.WriteAsync(path, JsonSerializer.SerializeToUtf8Bytes(record, ContentJsonContext.Default.ImageRecord), cancellationToken).ConfigureAwait(false);
+        await _records.SaveAsync(path, record, cancellationToken).ConfigureAwait(false);
         return record;
     }
 
     public ValueTask DeleteAsync(ImageReference name, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var path = PathOf(name);
-        if (!File.Exists(path))
-        {
-            throw new NotFoundException($"image \"{name}\" is not in the local store");
-        }
-
-        File.Delete(path);
-        return ValueTask.CompletedTask;
+        return JsonRecordDirectory<ImageRecord>.Delete(PathOf(name))
+            ? ValueTask.CompletedTask
+            : throw new NotFoundException($"image \"{name}\" is not in the local store");
     }
 
-    public async IAsyncEnumerable<ImageRecord> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        foreach (var path in Directory.EnumerateFiles(_directory, "*.json"))
-        {
-            if (await LoadAsync(path, cancellationToken).ConfigureAwait(false) is { } record)
-            {
-                yield return record;
-            }
-        }
-    }
-
-    private static async ValueTask<ImageRecord?> LoadAsync(string path, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-            return JsonSerializer.Deserialize(bytes, ContentJsonContext.Default.ImageRecord);
-        }
-        catch (FileNotFoundException)
-        {
-            return null;
-        }
-    }
+    public IAsyncEnumerable<ImageRecord> ListAsync(CancellationToken cancellationToken = default) => _records.ListAsync(cancellationToken);
 
     private string PathOf(ImageReference name) =>
-        Path.Combine(_directory, Digest.Compute(Encoding.UTF8.GetBytes(name.ToString())).Hex + ".json");
+        _records.PathOf(Digest.Compute(Encoding.UTF8.GetBytes(name.ToString())).Hex);
 }
