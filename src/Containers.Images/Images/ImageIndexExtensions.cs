@@ -25,6 +25,6 @@ public static class ImageIndexExtensions
 
         var offered = string.Join(", ", index.Manifests.Where(m => m.Platform is not null).Select(m => m.Platform!.ToString()));
         throw new NotFoundException(
-            $"index {indexDigest?.ToString() ?? string.Empty} has no manifest for {platform}; it offers [{offered}]: choose one of those platforms");
+            $"{(indexDigest is { } digest ? $"index {digest}" : "the index")} has no manifest for {platform}; it offers [{offered}]: choose one of those platforms");
     }
 }

@@ -61,7 +61,9 @@ public static class OciDocuments
             throw new InvalidArgumentException($"{what} must have both config and layers");
         }
 
-        return manifest;
+        return manifest.Layers.Any(l => l is null)
+            ? throw new InvalidArgumentException($"{what} has a null entry in layers")
+            : manifest;
     }
 
     /// <summary>Parses an index or manifest list.</summary>
@@ -77,8 +79,8 @@ public static class OciDocuments
         CheckExpected(actual, expected, what);
         var index = Deserialize(json, OciJsonContext.Relaxed.ImageIndex, what);
         CheckSchema(index.SchemaVersion, what);
-        return index.Manifests is null
-            ? throw new InvalidArgumentException($"{what} must have a manifests array")
+        return index.Manifests is null ? throw new InvalidArgumentException($"{what} must have a manifests array")
+            : index.Manifests.Any(m => m is null) ? throw new InvalidArgumentException($"{what} has a null entry in manifests")
             : index;
     }
 

@@ -19,7 +19,7 @@ public static class Mutate
         ArgumentNullException.ThrowIfNull(additions);
         var added = additions.ToList();
         var config = image.Config;
-        var history = config.History?.ToList() ?? [];
+        var history = AlignedHistory(image);
         foreach (var (layer, entry) in added)
         {
             if (!(layer.MediaType.IsLayer))
@@ -171,7 +171,20 @@ public static class Mutate
     public static IImage AddHistory(IImage image, HistoryEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return WithConfig(image, c => c with { History = [.. c.History ?? [], entry with { EmptyLayer = true }] });
+        return WithConfig(image, c => c with { History = [.. AlignedHistory(image), entry with { EmptyLayer = true }] });
+    }
+
+    /// <summary>
+    /// The history, with a placeholder in front for each existing layer it does not account for
+    /// (images made without history), so that entries added after it line up with their layers.
+    /// </summary>
+    private static List<HistoryEntry> AlignedHistory(IImage image)
+    {
+        var history = image.Config.History?.ToList() ?? [];
+        var missing = image.Layers.Count - history.Count(h => h.EmptyLayer != true);
+        var placeholder = new HistoryEntry { Created = image.Config.Created, CreatedBy = "containers: layer without history" };
+        history.InsertRange(0, Enumerable.Repeat(placeholder, Math.Max(0, missing)));
+        return history;
     }
 
     private static string NormalizePort(string port)

@@ -131,7 +131,7 @@ public static class ImageValidator
         {
             problems.Add($"layer {i}: {e.Message}");
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or NotFoundException)
+        catch (Exception e) when (e is InvalidDataException or IOException or NotFoundException or ZstdSharp.ZstdException)
         {
             problems.Add($"layer {i} ({layer.Digest.ToShortString()}) cannot be read: {e.Message}");
         }
