@@ -45,6 +45,8 @@ public sealed record ContainerConfig
     [JsonPropertyName("Shell")]
     public IReadOnlyList<string>? Shell { get; init; }
 
+    // A setter, not init: the source generator binds init-only properties like constructor
+    // parameters, which extension data cannot be, and then fails at run time.
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
+    public Dictionary<string, JsonElement>? Extra { get; set; }
 }

@@ -41,8 +41,10 @@ public sealed record ImageConfiguration
     [JsonPropertyName("history")]
     public IReadOnlyList<HistoryEntry>? History { get; init; }
 
+    // A setter, not init: the source generator binds init-only properties like constructor
+    // parameters, which extension data cannot be, and then fails at run time.
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
+    public Dictionary<string, JsonElement>? Extra { get; set; }
 
     /// <summary>The platform this configuration declares.</summary>
     [JsonIgnore]
