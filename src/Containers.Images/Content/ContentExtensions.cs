@@ -51,6 +51,15 @@ public static class ContentExtensions
         return descriptor;
     }
 
+    /// <summary>Readies a fresh writer to verify <paramref name="expected"/>: the local writer hashes sha512 only when told before the first byte.</summary>
+    internal static void PrepareFor(this IContentWriter writer, Digest? expected)
+    {
+        if (expected?.Algorithm == DigestAlgorithm.Sha512 && writer is Local.LocalContentWriter local)
+        {
+            local.AlsoHashSha512();
+        }
+    }
+
     /// <summary>Streams a blob in, verifying it against <paramref name="expected"/> when given.</summary>
     public static async ValueTask<Digest> WriteBlobAsync(this IContentIngester ingester, Stream source, long? expectedSize = null, Digest? expected = null, CancellationToken cancellationToken = default)
     {
@@ -64,6 +73,7 @@ public static class ContentExtensions
         var writer = await ingester.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
         await using (writer.ConfigureAwait(false))
         {
+            writer.PrepareFor(expected);
             var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
             try
             {

@@ -53,6 +53,12 @@ public sealed class VerifyingStream : Stream
 
     public override int Read(Span<byte> buffer)
     {
+        // A zero-byte read (TarReader makes them at the end of an entry) says nothing about the end of the blob.
+        if (buffer.IsEmpty)
+        {
+            return _inner.Read(buffer);
+        }
+
         var n = _inner.Read(buffer);
         return Account(buffer[..n]);
     }
@@ -62,6 +68,11 @@ public sealed class VerifyingStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (buffer.IsEmpty)
+        {
+            return await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+
         var n = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         return Account(buffer.Span[..n]);
     }

@@ -1,8 +1,6 @@
-using System.Text.Json;
 using Containers.Errors;
 using Containers.Images.Content;
 using Containers.Images.Content.Local;
-using Containers.Images.Json;
 
 namespace Containers.Images.Layout;
 
@@ -14,7 +12,8 @@ namespace Containers.Images.Layout;
 /// </summary>
 public sealed class OciLayout
 {
-    private const string IndexFileName = "index.json";
+    internal const string IndexFileName = "index.json";
+    private const string IngestDirectoryName = ".ingest";
 
     // One writer of a layout's index at a time within this process, however many OciLayout objects point at it.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> IndexLocks = new(StringComparer.Ordinal);
@@ -23,7 +22,7 @@ public sealed class OciLayout
     {
         Path = System.IO.Path.GetFullPath(path);
         Blobs = new LocalContentStore(
-            System.IO.Path.Combine(Path, "blobs"), System.IO.Path.Combine(Path, ".ingest"), verifyOnRead: true, ingestExpiry: null, timeProvider: null, logger: null);
+            System.IO.Path.Combine(Path, "blobs"), System.IO.Path.Combine(Path, IngestDirectoryName), verifyOnRead: true, ingestExpiry: null, timeProvider: null, logger: null);
     }
 
     /// <summary>The layout's directory.</summary>
@@ -42,22 +41,7 @@ public sealed class OciLayout
             throw new NotFoundException($"\"{path}\" is not an OCI image layout: it has no oci-layout file");
         }
 
-        var bytes = await File.ReadAllBytesAsync(marker, cancellationToken).ConfigureAwait(false);
-        OciLayoutMarker? parsed;
-        try
-        {
-            parsed = JsonSerializer.Deserialize(bytes, OciJsonContext.Relaxed.OciLayoutMarker);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidArgumentException($"the oci-layout file of \"{path}\" is not valid JSON: {e.Message}", e);
-        }
-
-        if (parsed?.ImageLayoutVersion != OciLayoutMarker.CurrentVersion)
-        {
-            throw new InvalidArgumentException($"\"{path}\" has image layout version \"{parsed?.ImageLayoutVersion}\"; only {OciLayoutMarker.CurrentVersion} is supported");
-        }
-
+        OciLayoutMarker.Check(await File.ReadAllBytesAsync(marker, cancellationToken).ConfigureAwait(false), $"\"{path}\"");
         return new OciLayout(path);
     }
 
@@ -78,7 +62,7 @@ public sealed class OciLayout
         var layout = new OciLayout(path);
         await AtomicFile.WriteAsync(
             System.IO.Path.Combine(layout.Path, OciLayoutMarker.FileName),
-            JsonSerializer.SerializeToUtf8Bytes(new OciLayoutMarker { ImageLayoutVersion = OciLayoutMarker.CurrentVersion }, OciJsonContext.Relaxed.OciLayoutMarker),
+            OciLayoutMarker.SerializeCurrent(),
             cancellationToken).ConfigureAwait(false);
         await layout.WriteIndexAsync(new ImageIndex { SchemaVersion = 2, MediaType = MediaType.OciIndex, Manifests = [] }, cancellationToken).ConfigureAwait(false);
         return layout;
@@ -183,7 +167,17 @@ public sealed class OciLayout
         }
     }
 
-    private static void ValidateTag(string tag)
+    /// <summary>Removes the directory that blob writers stage their bytes in, once no writer is left.</summary>
+    internal void DeleteIngestDirectory()
+    {
+        var ingest = System.IO.Path.Combine(Path, IngestDirectoryName);
+        if (Directory.Exists(ingest))
+        {
+            Directory.Delete(ingest, recursive: true);
+        }
+    }
+
+    internal static void ValidateTag(string tag)
     {
         // OCI's ref.name grammar is broad (it allows full references); refuse only what cannot be a name.
         if (tag.Length is 0 or > 255 || tag.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))

@@ -45,6 +45,8 @@ public sealed record ContainerConfig
     [JsonPropertyName("Shell")]
     public IReadOnlyList<string>? Shell { get; init; }
 
+    // Not init: the source generator binds init-only properties like constructor parameters,
+    // which extension data cannot be. An internal setter keeps it read-only to users.
     [JsonExtensionData]
     [JsonInclude]
     public Dictionary<string, JsonElement>? Extra { get; internal set; }

@@ -24,14 +24,24 @@ internal static class AtomicFile
         }
     }
 
-    public static async ValueTask WriteAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    public static ValueTask WriteAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        WriteAsync(path, (file, token) => file.WriteAsync(content, token), cancellationToken);
+
+    /// <summary>
+    /// Streams a file into place: <paramref name="write"/> fills a temporary file beside
+    /// <paramref name="path"/>, which replaces it only once complete and durable. On failure the
+    /// temporary file is removed and <paramref name="path"/> is untouched.
+    /// </summary>
+    public static async ValueTask WriteAsync(string path, Func<Stream, CancellationToken, ValueTask> write, CancellationToken cancellationToken)
     {
         var (directory, temp) = Prepare(path);
         try
         {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous))
+            var file = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+            await using (file.ConfigureAwait(false))
             {
-                await file.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+                await write(file, cancellationToken).ConfigureAwait(false);
+                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
                 file.Flush(flushToDisk: true);
             }
 
