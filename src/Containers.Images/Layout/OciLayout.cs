@@ -127,6 +127,7 @@ public sealed class OciLayout
         ArgumentNullException.ThrowIfNull(image);
         var descriptor = await ImageWriter.WriteAsync(Blobs, image, cancellationToken).ConfigureAwait(false);
         await AddToIndexAsync(descriptor with { Platform = image.Config.Platform }, tag, cancellationToken).ConfigureAwait(false);
+        RemoveIngestDirectoryIfEmpty();
         return descriptor;
     }
 
@@ -174,6 +175,18 @@ public sealed class OciLayout
         if (Directory.Exists(ingest))
         {
             Directory.Delete(ingest, recursive: true);
+        }
+    }
+
+    // Leave the layout as the spec lays it out; another writer still busy keeps the directory.
+    private void RemoveIngestDirectoryIfEmpty()
+    {
+        try
+        {
+            Directory.Delete(System.IO.Path.Combine(Path, IngestDirectoryName), recursive: false);
+        }
+        catch (IOException)
+        {
         }
     }
 

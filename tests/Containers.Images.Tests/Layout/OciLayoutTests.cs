@@ -28,6 +28,17 @@ public sealed class OciLayoutTests : LayoutTestBase
     }
 
     [Test]
+    public async Task WrittenLayout_HoldsOnlyWhatTheSpecLaysOut()
+    {
+        var layout = await OciLayout.OpenOrCreateAsync(PathFor("layout"));
+        await layout.WriteImageAsync(await TestImages.BuildAsync(NewDirectory("work")), "v1");
+
+        var entries = Directory.EnumerateFileSystemEntries(layout.Path).Select(Path.GetFileName);
+
+        Assert.That(entries, Is.EquivalentTo(new[] { "blobs", "index.json", "oci-layout" }));
+    }
+
+    [Test]
     public async Task ListTags_NamesEveryTaggedImageInIndexOrder()
     {
         var work = NewDirectory("work");
