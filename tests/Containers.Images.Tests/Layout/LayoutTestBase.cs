@@ -11,8 +11,8 @@ public abstract class LayoutTestBase
     [SetUp]
     public void CreateRoot()
     {
-        Root = Path.Combine(Path.GetTempPath(), "containers-layout-tests", $"{GetType().Name}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(Root);
+        // Each test owns one temp directory and removes it whole; no shared parent is left behind.
+        Root = Directory.CreateTempSubdirectory($"containers-layout-{GetType().Name}-").FullName;
     }
 
     [TearDown]
