@@ -15,6 +15,14 @@ internal static partial class LibC
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     internal static partial int FSync(int fd);
 
+    internal const int LOCK_EX = 2;
+    internal const int LOCK_NB = 4;
+    internal const int LOCK_UN = 8;
+    internal const int EWOULDBLOCK = 11;
+
+    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
+    internal static partial int Flock(int fd, int operation);
+
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);
 }

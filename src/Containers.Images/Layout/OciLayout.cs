@@ -1,4 +1,5 @@
 using Containers.Errors;
+using Containers.Linux;
 using Containers.Images.Content;
 using Containers.Images.Content.Local;
 
@@ -14,9 +15,6 @@ public sealed class OciLayout
 {
     internal const string IndexFileName = "index.json";
     private const string IngestDirectoryName = ".ingest";
-
-    // One writer of a layout's index at a time within this process, however many OciLayout objects point at it.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> IndexLocks = new(StringComparer.Ordinal);
 
     private OciLayout(string path)
     {
@@ -140,9 +138,8 @@ public sealed class OciLayout
             ValidateTag(tag);
         }
 
-        var indexLock = IndexLocks.GetOrAdd(Path, _ => new SemaphoreSlim(1, 1));
-        await indexLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        // One writer of the index at a time, across threads and processes.
+        using (await DirectoryLock.AcquireAsync(Path, cancellationToken).ConfigureAwait(false))
         {
             var index = await ReadIndexAsync(cancellationToken).ConfigureAwait(false);
             var kept = index.Manifests.Where(m => tag is null
@@ -161,10 +158,6 @@ public sealed class OciLayout
 
             var entry = descriptor with { Annotations = annotations.Count == 0 ? null : annotations };
             await WriteIndexAsync(index with { Manifests = [.. kept, entry] }, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            indexLock.Release();
         }
     }
 

@@ -39,6 +39,21 @@ public sealed class OciLayoutTests : LayoutTestBase
     }
 
     [Test]
+    public async Task ConcurrentWriters_OfDifferentTags_LoseNoTag()
+    {
+        var path = PathFor("layout");
+        await OciLayout.OpenOrCreateAsync(path);
+        var image = await TestImages.BuildAsync(NewDirectory("work"));
+
+        // Separate OciLayout objects, as separate processes would have.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+            await (await OciLayout.OpenAsync(path)).WriteImageAsync(image, $"t{i}"))));
+
+        var tags = await (await OciLayout.OpenAsync(path)).ListTagsAsync();
+        Assert.That(tags, Is.EquivalentTo(Enumerable.Range(0, 8).Select(i => $"t{i}")));
+    }
+
+    [Test]
     public async Task ListTags_NamesEveryTaggedImageInIndexOrder()
     {
         var work = NewDirectory("work");

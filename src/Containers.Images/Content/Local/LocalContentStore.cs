@@ -97,8 +97,18 @@ public sealed partial class LocalContentStore : IContentStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         var directory = Path.Combine(IngestDirectory, Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        return ValueTask.FromResult<IContentWriter>(new LocalContentWriter(this, directory));
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                Directory.CreateDirectory(directory);
+                return ValueTask.FromResult<IContentWriter>(new LocalContentWriter(this, directory));
+            }
+            catch (DirectoryNotFoundException) when (attempt < 3)
+            {
+                // An owner that tidies the empty ingest parent (an OCI layout) removed it under us.
+            }
+        }
     }
 
     public ValueTask<ContentInfo> InfoAsync(Digest digest, CancellationToken cancellationToken = default)
