@@ -6,7 +6,6 @@ namespace Containers.Linux;
 internal static partial class LibC
 {
     internal const int O_RDONLY = 0;
-    internal const int O_DIRECTORY = 0x10000;
     internal const int O_CLOEXEC = 0x80000;
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
