@@ -1,0 +1,129 @@
+using Containers.Errors;
+using Containers.Images.Layers;
+using Containers.Images.Layers.Tar;
+using Containers.Images.Tests.Layout;
+
+namespace Containers.Images.Tests.Layers;
+
+public sealed class LayerApplierTests
+{
+    private string _dir = null!;
+
+    [SetUp]
+    public void SetUp() => _dir = Directory.CreateTempSubdirectory("layer-apply-").FullName;
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, recursive: true);
+
+    private static async Task<MemoryStream> TarAsync(params (TarEntry Entry, byte[]? Data)[] entries)
+    {
+        var output = new MemoryStream();
+        await using (var writer = new TarWriter(output, leaveOpen: true))
+        {
+            foreach (var (entry, data) in entries)
+            {
+                await writer.WriteEntryAsync(entry with { Size = data?.Length ?? 0 }, data is null ? null : new MemoryStream(data));
+            }
+
+            await writer.CompleteAsync();
+        }
+
+        output.Position = 0;
+        return output;
+    }
+
+    private static (TarEntry, byte[]?) Dir(string name, int mode = 0x1ed) => (new TarEntry { Name = name, Type = TarEntryType.Directory, Mode = mode }, null);
+
+    private static (TarEntry, byte[]?) File(string name, string content, int mode = 0x1a4) => (new TarEntry { Name = name, Type = TarEntryType.RegularFile, Mode = mode }, System.Text.Encoding.UTF8.GetBytes(content));
+
+    private static (TarEntry, byte[]?) Link(string name, string target) => (new TarEntry { Name = name, Type = TarEntryType.SymbolicLink, Mode = 0x1ff, LinkName = target }, null);
+
+    private static (TarEntry, byte[]?) Hard(string name, string target) => (new TarEntry { Name = name, Type = TarEntryType.HardLink, LinkName = target }, null);
+
+    private static (TarEntry, byte[]?) Empty(string name) => (new TarEntry { Name = name, Type = TarEntryType.RegularFile, Mode = 0x1a4 }, null);
+
+    [Test]
+    public async Task Apply_GnuTarOfATree_RecreatesIt()
+    {
+        var source = Directory.CreateDirectory(Path.Combine(_dir, "source")).FullName;
+        Directory.CreateDirectory(Path.Combine(source, "a/b"));
+        await System.IO.File.WriteAllTextAsync(Path.Combine(source, "a/b/file"), "content");
+        System.IO.File.CreateSymbolicLink(Path.Combine(source, "a/link"), "/a/b/file");
+        var tar = Path.Combine(_dir, "layer.tar.gz");
+        await ProcessRunner.RunAsync("/usr/bin/tar", "-C", source, "-czf", tar, ".");
+        var root = Directory.CreateDirectory(Path.Combine(_dir, "root")).FullName;
+
+        await using var stream = System.IO.File.OpenRead(tar);
+        var result = await LayerApplier.ApplyAsync(stream, root);
+
+        Assert.That(await System.IO.File.ReadAllTextAsync(Path.Combine(root, "a/b/file")), Is.EqualTo("content"));
+        Assert.That(new FileInfo(Path.Combine(root, "a/link")).LinkTarget, Is.EqualTo("/a/b/file"));
+        Assert.That(result.Entries, Is.EqualTo(5));
+    }
+
+    [Test]
+    public async Task Apply_Whiteouts_RemoveOnlyLowerPaths()
+    {
+        var root = Directory.CreateDirectory(Path.Combine(_dir, "root")).FullName;
+        await LayerApplier.ApplyAsync(await TarAsync(Dir("d/"), File("d/old", "1"), File("d/keep", "2"), File("gone", "3"), Dir("o/"), File("o/lower", "4"), Dir("o/sub/"), File("o/sub/deep", "5")), root);
+
+        await LayerApplier.ApplyAsync(await TarAsync(File("o/new", "6"), Dir("o/sub/"), File("o/sub/fresh", "7"), Empty("d/.wh.old"), Empty(".wh.gone"), File("x", "8"), Empty(".wh.x"), Empty("o/.wh..wh..opq")), root);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Path.Exists(Path.Combine(root, "d/old")), Is.False);
+            Assert.That(Path.Exists(Path.Combine(root, "d/keep")), Is.True);
+            Assert.That(Path.Exists(Path.Combine(root, "gone")), Is.False);
+            Assert.That(Path.Exists(Path.Combine(root, "x")), Is.True, "a whiteout does not remove what its own layer adds");
+            Assert.That(Directory.EnumerateFileSystemEntries(Path.Combine(root, "o")).Select(Path.GetFileName).Order(), Is.EqualTo(new[] { "new", "sub" }));
+            Assert.That(Directory.EnumerateFileSystemEntries(Path.Combine(root, "o/sub")).Select(Path.GetFileName), Is.EqualTo(new[] { "fresh" }));
+        });
+    }
+
+    [Test]
+    public async Task Apply_HardLinkInsideLayer_SharesTheInode()
+    {
+        var root = Directory.CreateDirectory(Path.Combine(_dir, "root")).FullName;
+        await LayerApplier.ApplyAsync(await TarAsync(File("a", "same"), Hard("b", "a")), root);
+
+        System.IO.File.AppendAllText(Path.Combine(root, "a"), "!");
+        Assert.That(await System.IO.File.ReadAllTextAsync(Path.Combine(root, "b")), Is.EqualTo("same!"));
+    }
+
+    [Test]
+    public async Task Apply_WrongDiffId_IsRefused()
+    {
+        var root = Directory.CreateDirectory(Path.Combine(_dir, "root")).FullName;
+        var wrong = Digest.Compute("not this layer"u8);
+
+        var error = Assert.ThrowsAsync<DigestMismatchException>(async () => await LayerApplier.ApplyAsync(await TarAsync(File("a", "1")), root, wrong, subject: "layer sha256:abc"));
+        Assert.That(error!.Message, Does.Contain("layer sha256:abc").And.Contain(wrong.ToString()));
+    }
+
+    [Test]
+    public async Task Apply_AbsoluteSymlinkFromLowerLayer_ResolvesInsideRoot()
+    {
+        var root = Directory.CreateDirectory(Path.Combine(_dir, "root")).FullName;
+        var outside = Directory.CreateDirectory(Path.Combine(_dir, "outside")).FullName;
+        var inside = outside.TrimStart('/');
+        await LayerApplier.ApplyAsync(await TarAsync(Dir(inside + "/"), Link("escape", outside)), root);
+
+        await LayerApplier.ApplyAsync(await TarAsync(File("escape/planted", "x")), root);
+
+        Assert.That(Directory.EnumerateFileSystemEntries(outside), Is.Empty);
+        Assert.That(System.IO.File.Exists(Path.Combine(root, inside, "planted")), Is.True);
+    }
+
+    [Test]
+    public async Task Apply_SymlinkToMissingDirectory_IsRefusedNamingTheEntry()
+    {
+        var root = Directory.CreateDirectory(Path.Combine(_dir, "root")).FullName;
+        var outside = Directory.CreateDirectory(Path.Combine(_dir, "outside")).FullName;
+        await LayerApplier.ApplyAsync(await TarAsync(Link("escape", outside)), root);
+
+        var error = Assert.ThrowsAsync<InvalidArgumentException>(async () => await LayerApplier.ApplyAsync(await TarAsync(File("escape/planted", "x")), root));
+
+        Assert.That(error!.Message, Does.Contain("\"escape/planted\""));
+        Assert.That(Directory.EnumerateFileSystemEntries(outside), Is.Empty);
+    }
+}
