@@ -1,4 +1,3 @@
-using System.Formats.Tar;
 using Containers.Errors;
 using Containers.Images.Content;
 
@@ -33,55 +32,13 @@ public sealed class TarballLayer : ILayer
     /// <summary>Where the blob is on disk.</summary>
     public string Path => _path;
 
-    /// <summary>Tars <paramref name="directory"/> (entries sorted by name) into <paramref name="blobPath"/>.</summary>
+    /// <summary>Writes <paramref name="directory"/> as a layer (entries sorted by name) into <paramref name="blobPath"/>.</summary>
     public static async ValueTask<TarballLayer> FromDirectoryAsync(string directory, string blobPath, LayerCompression compression = LayerCompression.Gzip, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ArgumentException.ThrowIfNullOrEmpty(blobPath);
-        var root = System.IO.Path.GetFullPath(directory);
-        if (!Directory.Exists(root))
-        {
-            throw new NotFoundException($"directory \"{directory}\" does not exist; give the directory to turn into a layer");
-        }
-
-        Digest diffId;
-        Digest digest;
-        long size;
-        var file = new FileStream(blobPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-        await using (file.ConfigureAwait(false))
-        {
-            using var compressedHash = new HashingStream(file, leaveOpen: true);
-            var compressor = Compression.OpenCompressing(compressedHash, compression, leaveOpen: true);
-            await using (compressor.ConfigureAwait(false))
-            {
-                using var tarHash = new HashingStream(compressor, leaveOpen: true);
-                var writer = new TarWriter(tarHash, TarEntryFormat.Pax, leaveOpen: true);
-                await using (writer.ConfigureAwait(false))
-                {
-                    foreach (var path in Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, ReturnSpecialDirectories = false })
-                                 .Order(StringComparer.Ordinal))
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        var name = System.IO.Path.GetRelativePath(root, path);
-                        if (Directory.Exists(path) && !File.GetAttributes(path).HasFlag(FileAttributes.ReparsePoint))
-                        {
-                            name += "/";
-                        }
-
-                        await writer.WriteEntryAsync(path, name, cancellationToken).ConfigureAwait(false);
-                    }
-                }
-
-                await tarHash.FlushAsync(cancellationToken).ConfigureAwait(false);
-                diffId = tarHash.GetDigest();
-            }
-
-            await compressedHash.FlushAsync(cancellationToken).ConfigureAwait(false);
-            digest = compressedHash.GetDigest();
-            size = compressedHash.BytesWritten;
-        }
-
-        return new TarballLayer(System.IO.Path.GetFullPath(blobPath), digest, diffId, size, MediaType.LayerFor(compression));
+        var written = await LayerWriter.CreateAsync(directory, blobPath, new LayerWriterOptions { Compression = compression }, cancellationToken).ConfigureAwait(false);
+        return new TarballLayer(System.IO.Path.GetFullPath(blobPath), written.Digest, written.DiffId, written.Size, written.MediaType);
     }
 
     /// <summary>A layer from an existing tar file, compressed or not; its digests are computed by reading it.</summary>

@@ -1,0 +1,222 @@
+using System.IO.Enumeration;
+using Containers.Errors;
+using Containers.Images.Layers.Tar;
+using Containers.Linux;
+using Microsoft.Win32.SafeHandles;
+
+namespace Containers.Images.Layers;
+
+/// <summary>
+/// Writes a layer in one pass: files from disk (or raw entries, or whiteouts) go through our tar
+/// writer, then the compressor, and both the DiffID (uncompressed) and the digest (compressed)
+/// are hashed on the way, so nothing is read twice. Files with several links become tar hard
+/// links after their first appearance.
+/// </summary>
+public sealed class LayerWriter : IAsyncDisposable
+{
+    private readonly Stream _destination;
+    private readonly bool _leaveOpen;
+    private readonly LayerWriterOptions _options;
+    private readonly HashingStream _compressedHash;
+    private readonly Stream _compressor;
+    private readonly HashingStream _tarHash;
+    private readonly TarWriter _tar;
+    private readonly Dictionary<(ulong Device, ulong Inode), string> _links = [];
+    private long _entries;
+    private bool _completed;
+
+    public LayerWriter(Stream destination, LayerWriterOptions? options = null, bool leaveOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        _destination = destination;
+        _leaveOpen = leaveOpen;
+        _options = options ?? LayerWriterOptions.Default;
+        _compressedHash = new HashingStream(destination, leaveOpen: true);
+        _compressor = Compression.OpenCompressing(_compressedHash, _options.Compression, leaveOpen: true);
+        _tarHash = new HashingStream(_compressor, leaveOpen: true);
+        _tar = new TarWriter(_tarHash, leaveOpen: true);
+    }
+
+    /// <summary>Writes a whole directory tree, sorted by name, as a layer (the root itself is not an entry).</summary>
+    public static async ValueTask<WrittenLayer> CreateAsync(string directory, string outputFile, LayerWriterOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(outputFile);
+        var file = new FileStream(outputFile, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        try
+        {
+            var writer = new LayerWriter(file, options);
+            await using (writer.ConfigureAwait(false))
+            {
+                await writer.AddTreeAsync(directory, cancellationToken).ConfigureAwait(false);
+                return await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            await file.DisposeAsync().ConfigureAwait(false);
+            File.Delete(outputFile);
+            throw;
+        }
+    }
+
+    /// <summary>Adds everything under <paramref name="directory"/>, sorted by name, depth first.</summary>
+    public async ValueTask AddTreeAsync(string directory, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        var root = Path.GetFullPath(directory);
+        if (!Directory.Exists(root))
+        {
+            throw new NotFoundException($"directory \"{directory}\" does not exist; give the directory to turn into a layer");
+        }
+
+        using var handle = PosixFs.OpenDirectory(root);
+        await AddChildrenAsync(root, handle, string.Empty, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds one path of a tree (not its children) as the entry <paramref name="relativePath"/>.</summary>
+    public async ValueTask AddPathAsync(string root, string relativePath, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        ArgumentException.ThrowIfNullOrEmpty(relativePath);
+        var (parentPath, name) = LayerPath.Split(relativePath);
+        using var parent = PosixFs.OpenDirectory(parentPath.Length == 0 ? root : Path.Combine(root, parentPath));
+        var status = PosixFs.StatAt(parent, name);
+        await AddAsync(parent, Path.Combine(root, relativePath), relativePath, name, status, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds a whiteout that deletes <paramref name="relativePath"/> from the layers below.</summary>
+    public ValueTask AddWhiteoutAsync(string relativePath, CancellationToken cancellationToken = default)
+    {
+        var (parent, name) = LayerPath.Split(relativePath);
+        return AddMarkerAsync(LayerPath.Join(parent, Whiteout.For(name)), cancellationToken);
+    }
+
+    /// <summary>Adds an opaque whiteout: the directory hides every child the layers below gave it.</summary>
+    public ValueTask AddOpaqueWhiteoutAsync(string relativeDirectory, CancellationToken cancellationToken = default) =>
+        AddMarkerAsync(LayerPath.Join(relativeDirectory, Whiteout.Opaque), cancellationToken);
+
+    /// <summary>Adds a raw entry, with exactly <see cref="TarEntry.Size"/> bytes of <paramref name="content"/>.</summary>
+    public async ValueTask AddEntryAsync(TarEntry entry, Stream? content, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        await _tar.WriteEntryAsync(Normalize(entry), content, cancellationToken).ConfigureAwait(false);
+        _entries++;
+    }
+
+    /// <summary>Ends the tar and the compressed stream, and returns the digests.</summary>
+    public async ValueTask<WrittenLayer> CompleteAsync(CancellationToken cancellationToken = default)
+    {
+        if (_completed)
+        {
+            throw new InvalidOperationException("the layer is already complete");
+        }
+
+        await _tar.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        await _tarHash.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await _compressor.DisposeAsync().ConfigureAwait(false);
+        await _compressedHash.FlushAsync(cancellationToken).ConfigureAwait(false);
+        _completed = true;
+        return new WrittenLayer(_compressedHash.GetDigest(), _tarHash.GetDigest(), _compressedHash.BytesWritten, MediaType.LayerFor(_options.Compression, _options.DockerMediaTypes), _entries);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _tar.DisposeAsync().ConfigureAwait(false);
+        _tarHash.Dispose();
+        await _compressor.DisposeAsync().ConfigureAwait(false);
+        _compressedHash.Dispose();
+        if (!_leaveOpen)
+        {
+            await _destination.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask AddMarkerAsync(string name, CancellationToken cancellationToken)
+    {
+        var time = _options.Reproducible ? _options.SourceDateEpoch : UnixTime.Epoch;
+        await _tar.WriteHeaderAsync(new TarEntry { Name = name, Type = TarEntryType.RegularFile, ModificationTime = time }, cancellationToken).ConfigureAwait(false);
+        _entries++;
+    }
+
+    private async ValueTask AddChildrenAsync(string directoryPath, SafeFileHandle directory, string relative, CancellationToken cancellationToken)
+    {
+        foreach (var name in ListSorted(directoryPath))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var status = PosixFs.StatAt(directory, name);
+            var childRelative = LayerPath.Join(relative, name);
+            var childPath = Path.Join(directoryPath, name);
+            await AddAsync(directory, childPath, childRelative, name, status, cancellationToken).ConfigureAwait(false);
+            if (status.Kind == FileKind.Directory)
+            {
+                using var child = PosixFs.OpenAt(directory, name, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW);
+                await AddChildrenAsync(childPath, child, childRelative, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>A directory's names in ordinal order, so that the same tree always gives the same layer.</summary>
+    internal static List<string> ListSorted(string directoryPath)
+    {
+        var names = new FileSystemEnumerable<string>(directoryPath, static (ref entry) => entry.FileName.ToString(), new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false }).ToList();
+        names.Sort(StringComparer.Ordinal);
+        return names;
+    }
+
+    private async ValueTask AddAsync(SafeFileHandle parent, string fullPath, string relativePath, string name, FileStatus status, CancellationToken cancellationToken)
+    {
+        if (status.Kind is FileKind.Socket or FileKind.Unknown)
+        {
+            // Sockets belong to a running process; tar cannot carry them, and Docker leaves them out too.
+            return;
+        }
+
+        if (status.Kind != FileKind.Directory && status.Links > 1)
+        {
+            if (_links.TryGetValue((status.Device, status.Inode), out var first))
+            {
+                var link = FileEntries.From(relativePath, status, xattrs: TarEntry.Empty) with { Type = TarEntryType.HardLink, LinkName = first, Size = 0 };
+                await _tar.WriteHeaderAsync(Normalize(link), cancellationToken).ConfigureAwait(false);
+                _entries++;
+                return;
+            }
+
+            _links[(status.Device, status.Inode)] = relativePath;
+        }
+
+        var entry = FileEntries.From(relativePath, status, FileEntries.ReadXattrs(fullPath));
+        if (status.Kind == FileKind.Symlink)
+        {
+            entry = entry with { LinkName = PosixFs.ReadLinkAt(parent, name) };
+        }
+
+        entry = Normalize(entry);
+        if (status.Kind != FileKind.Regular || status.Size == 0)
+        {
+            await _tar.WriteHeaderAsync(entry, cancellationToken).ConfigureAwait(false);
+            _entries++;
+            return;
+        }
+
+        using var file = PosixFs.OpenAt(parent, name, LibC.O_RDONLY | LibC.O_NOFOLLOW);
+        await _tar.WriteHeaderAsync(entry, cancellationToken).ConfigureAwait(false);
+        long offset = 0;
+        while (offset < status.Size)
+        {
+            var buffer = await _tar.GetDataBufferAsync(int.MaxValue, cancellationToken).ConfigureAwait(false);
+            var read = RandomAccess.Read(file, buffer.Span, offset);
+            if (read == 0)
+            {
+                throw new ConflictException($"file \"{fullPath}\" shrank from {status.Size} to {offset} bytes while it was written into the layer; retry once nothing writes to it");
+            }
+
+            await _tar.AdvanceAsync(read, cancellationToken).ConfigureAwait(false);
+            offset += read;
+        }
+
+        _entries++;
+    }
+
+    private TarEntry Normalize(TarEntry entry) =>
+        _options.Reproducible ? entry with { ModificationTime = _options.SourceDateEpoch, UserName = null, GroupName = null } : entry;
+}
