@@ -101,9 +101,11 @@ public static class LayerApplier
     private static async ValueTask<LayerApplyResult> ApplyTarAsync(Stream tar, string root, Digest? expectedDiffId, LayerApplyOptions options, string subject, CancellationToken cancellationToken)
     {
         using var hashing = new HashingReadStream(tar, leaveOpen: true);
+        var ahead = new ReadAheadStream(hashing);
+        await using var aheadScope = ahead.ConfigureAwait(false);
         using var rootHandle = PosixFs.OpenDirectory(root);
         using var extractor = new LayerExtractor(rootHandle, options, subject);
-        var reader = new TarReader(hashing, options.Limits with { Subject = subject }, leaveOpen: true);
+        var reader = new TarReader(ahead, options.Limits with { Subject = subject }, leaveOpen: true);
         await using (reader.ConfigureAwait(false))
         {
             while (await reader.GetNextEntryAsync(cancellationToken).ConfigureAwait(false) is { } entry)

@@ -126,4 +126,21 @@ public sealed class LayerApplierTests
         Assert.That(error!.Message, Does.Contain("\"escape/planted\""));
         Assert.That(Directory.EnumerateFileSystemEntries(outside), Is.Empty);
     }
+
+    [Test]
+    public async Task Apply_CorruptGzip_FailsInsteadOfHanging()
+    {
+        var root = Directory.CreateDirectory(Path.Combine(_dir, "root")).FullName;
+        using var gz = new MemoryStream();
+        await using (var zip = new System.IO.Compression.GZipStream(gz, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await (await TarAsync(File("a", new string('x', 100_000)))).CopyToAsync(zip);
+        }
+
+        var bytes = gz.ToArray();
+        bytes[bytes.Length / 2] ^= 0xff;
+        bytes[(bytes.Length / 2) + 1] ^= 0xff;
+
+        Assert.That(async () => await LayerApplier.ApplyAsync(new MemoryStream(bytes), root), Throws.InstanceOf<Exception>());
+    }
 }
