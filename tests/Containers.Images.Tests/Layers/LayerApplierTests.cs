@@ -2,6 +2,7 @@ using Containers.Errors;
 using Containers.Images.Layers;
 using Containers.Images.Layers.Tar;
 using Containers.Images.Tests.Layout;
+using Containers.Linux;
 
 namespace Containers.Images.Tests.Layers;
 
@@ -77,6 +78,30 @@ public sealed class LayerApplierTests
             Assert.That(Path.Exists(Path.Combine(root, "x")), Is.True, "a whiteout does not remove what its own layer adds");
             Assert.That(Directory.EnumerateFileSystemEntries(Path.Combine(root, "o")).Select(Path.GetFileName).Order(), Is.EqualTo(new[] { "new", "sub" }));
             Assert.That(Directory.EnumerateFileSystemEntries(Path.Combine(root, "o/sub")).Select(Path.GetFileName), Is.EqualTo(new[] { "fresh" }));
+        });
+    }
+
+    [Test]
+    public async Task Apply_ChangesInsideUnlistedLowerDirectories_KeepTheirTimes()
+    {
+        var root = Directory.CreateDirectory(Path.Combine(_dir, "root")).FullName;
+        var then = new UnixTime(1_600_000_000, 123_456_789);
+        (TarEntry, byte[]?) Dated((TarEntry Entry, byte[]? Data) e) => (e.Entry with { ModificationTime = then }, e.Data);
+        await LayerApplier.ApplyAsync(await TarAsync(Dated(Dir("added/")), Dated(Dir("removed/")), Dated(File("removed/old", "1")), Dated(Dir("opaque/")), Dated(File("opaque/old", "2")), Dated(Dir("listed/")), Dated(File("listed/old", "3"))), root);
+
+        var listed = new UnixTime(1_700_000_000, 5);
+        await LayerApplier.ApplyAsync(await TarAsync(File("added/new", "4"), File("added/sub/deeper", "5"), Empty("removed/.wh.old"), Empty("opaque/.wh..wh..opq"), Empty("listed/.wh.old"), (new TarEntry { Name = "listed/", Type = TarEntryType.Directory, Mode = 0x1ed, ModificationTime = listed }, null)), root);
+
+        Assert.Multiple(() =>
+        {
+            foreach (var directory in new[] { "added", "removed", "opaque" })
+            {
+                Assert.That(PosixFs.StatAt(null, Path.Combine(root, directory)).MTime, Is.EqualTo((then.Seconds, then.Nanoseconds)), directory);
+            }
+
+            Assert.That(PosixFs.StatAt(null, Path.Combine(root, "listed")).MTime, Is.EqualTo((listed.Seconds, listed.Nanoseconds)), "a directory the layer lists takes the layer's time");
+            Assert.That(Path.Exists(Path.Combine(root, "removed/old")) || Path.Exists(Path.Combine(root, "opaque/old")) || Path.Exists(Path.Combine(root, "listed/old")), Is.False);
+            Assert.That(Path.Exists(Path.Combine(root, "added/sub/deeper")), Is.True);
         });
     }
 

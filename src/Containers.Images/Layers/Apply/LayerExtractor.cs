@@ -24,6 +24,11 @@ internal sealed class LayerExtractor : IDisposable
     // What this layer itself created: its whiteouts must only touch lower layers.
     private readonly HashSet<string> _created = new(StringComparer.Ordinal);
     private readonly List<(string Path, UnixTime Time)> _directoryTimes = [];
+
+    // Lower directories this layer adds to or removes from without listing them: their times are
+    // put back at the end, so the tree does not depend on when it was applied (umoci does the same).
+    private readonly HashSet<string> _keptPaths = new(StringComparer.Ordinal);
+    private readonly Dictionary<(ulong Device, ulong Inode), (string Path, FileStatus Status)> _keptTimes = [];
     private readonly byte[] _data = ArrayPool<byte>.Shared.Rent(DataBufferSize);
 
     // One cached parent: tar streams list a directory's entries together.
@@ -60,6 +65,7 @@ internal sealed class LayerExtractor : IDisposable
         }
 
         var parent = OpenParent(entry, parentPath);
+        KeepTimes(parent, parentPath);
         ReplaceExisting(entry, parent, path, name);
         switch (entry.Type)
         {
@@ -127,23 +133,22 @@ internal sealed class LayerExtractor : IDisposable
         _created.Add(path);
     }
 
-    /// <summary>Sets directory times last, deepest first, once nothing more is created inside them.</summary>
+    /// <summary>
+    /// Sets directory times last, once nothing more is created inside them: first the kept times
+    /// of lower directories this layer does not list, then, deepest first, the times of the
+    /// directories it lists (which win when a directory is both).
+    /// </summary>
     public void Finish()
     {
+        foreach (var (path, status) in _keptTimes.Values)
+        {
+            SetDirectoryTimes(path, status.ATime, status.MTime);
+        }
+
         for (var i = _directoryTimes.Count - 1; i >= 0; i--)
         {
             var (path, time) = _directoryTimes[i];
-            var errno = PosixFs.TryOpenInRoot(_root, path.Length == 0 ? "." : path, LibC.O_PATH | LibC.O_NOFOLLOW | LibC.O_DIRECTORY, out var handle);
-            if (errno != 0)
-            {
-                // Replaced or removed by a later entry of this layer.
-                continue;
-            }
-
-            using (handle)
-            {
-                PosixFs.SetTimes(handle!, (time.Seconds, time.Nanoseconds), (time.Seconds, time.Nanoseconds));
-            }
+            SetDirectoryTimes(path, (time.Seconds, time.Nanoseconds), (time.Seconds, time.Nanoseconds));
         }
     }
 
@@ -151,6 +156,38 @@ internal sealed class LayerExtractor : IDisposable
     {
         _cachedParent?.Dispose();
         ArrayPool<byte>.Shared.Return(_data);
+    }
+
+    private void SetDirectoryTimes(string path, (long Seconds, uint Nanoseconds) atime, (long Seconds, uint Nanoseconds) mtime)
+    {
+        var errno = PosixFs.TryOpenInRoot(_root, path.Length == 0 ? "." : path, LibC.O_PATH | LibC.O_NOFOLLOW | LibC.O_DIRECTORY, out var handle);
+        if (errno != 0)
+        {
+            // Replaced or removed by a later entry of this layer.
+            return;
+        }
+
+        using (handle)
+        {
+            PosixFs.SetTimes(handle!, atime, mtime);
+        }
+    }
+
+    /// <summary>
+    /// Remembers the times of a directory from the layers below before this layer first changes
+    /// its entries; one this layer created or lists gets its times from the layer instead.
+    /// </summary>
+    private void KeepTimes(SafeFileHandle directory, string path)
+    {
+        if (_created.Contains(path) || !_keptPaths.Add(path))
+        {
+            return;
+        }
+
+        // By inode: through a lower symlink ("lib" -> "usr/lib") two paths can name one directory,
+        // and the first sight holds the times from before this layer touched it.
+        var status = PosixFs.Stat(directory);
+        _keptTimes.TryAdd((status.Device, status.Inode), (path, status));
     }
 
     private void ApplyWhiteout(TarEntry entry, string parentPath, string name)
@@ -193,6 +230,7 @@ internal sealed class LayerExtractor : IDisposable
         Check(entry, errno, "openat2");
         using (parent)
         {
+            KeepTimes(parent!, parentPath);
             Remove(entry, parent!, target);
         }
     }
@@ -200,6 +238,7 @@ internal sealed class LayerExtractor : IDisposable
     /// <summary>Removes every child of a directory that this layer did not create, recursing into the ones it did.</summary>
     private void RemoveLowerChildren(SafeFileHandle directory, string directoryPath)
     {
+        KeepTimes(directory, directoryPath);
         using var listing = PosixFs.OpenAt(directory, ".", LibC.O_RDONLY | LibC.O_DIRECTORY);
         foreach (var name in ListNames(listing))
         {
@@ -426,6 +465,7 @@ internal sealed class LayerExtractor : IDisposable
         var parent = OpenDirectoryCreating(entry, parentPath);
         using (parent.Owned ? parent.Handle : null)
         {
+            KeepTimes(parent.Handle, parentPath);
             Check(entry, PosixFs.TryMakeDirectoryAt(parent.Handle, name, (UnixFileMode)0x1ed), "mkdirat", allowExisting: true);
             _created.Add(path);
             errno = PosixFs.TryOpenAt(parent.Handle, name, DirectoryPathFlags | LibC.O_NOFOLLOW, out handle);
