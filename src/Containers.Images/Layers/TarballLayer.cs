@@ -44,44 +44,54 @@ public sealed class TarballLayer : ILayer
             throw new NotFoundException($"directory \"{directory}\" does not exist; give the directory to turn into a layer");
         }
 
-        Digest diffId;
-        Digest digest;
-        long size;
-        var file = new FileStream(blobPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-        await using (file.ConfigureAwait(false))
+        return await WriteBlobAsync(blobPath, compression, async (tar, cancellationToken) =>
         {
-            using var compressedHash = new HashingStream(file, leaveOpen: true);
-            var compressor = Compression.OpenCompressing(compressedHash, compression, leaveOpen: true);
-            await using (compressor.ConfigureAwait(false))
+            var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true);
+            await using (writer.ConfigureAwait(false))
             {
-                using var tarHash = new HashingStream(compressor, leaveOpen: true);
-                var writer = new TarWriter(tarHash, TarEntryFormat.Pax, leaveOpen: true);
-                await using (writer.ConfigureAwait(false))
+                foreach (var path in Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, ReturnSpecialDirectories = false })
+                             .Order(StringComparer.Ordinal))
                 {
-                    foreach (var path in Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, ReturnSpecialDirectories = false })
-                                 .Order(StringComparer.Ordinal))
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var name = System.IO.Path.GetRelativePath(root, path);
+                    if (Directory.Exists(path) && !File.GetAttributes(path).HasFlag(FileAttributes.ReparsePoint))
                     {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        var name = System.IO.Path.GetRelativePath(root, path);
-                        if (Directory.Exists(path) && !File.GetAttributes(path).HasFlag(FileAttributes.ReparsePoint))
-                        {
-                            name += "/";
-                        }
-
-                        await writer.WriteEntryAsync(path, name, cancellationToken).ConfigureAwait(false);
+                        name += "/";
                     }
+
+                    await writer.WriteEntryAsync(path, name, cancellationToken).ConfigureAwait(false);
                 }
-
-                await tarHash.FlushAsync(cancellationToken).ConfigureAwait(false);
-                diffId = tarHash.GetDigest();
             }
+        }, cancellationToken).ConfigureAwait(false);
+    }
 
-            await compressedHash.FlushAsync(cancellationToken).ConfigureAwait(false);
-            digest = compressedHash.GetDigest();
-            size = compressedHash.BytesWritten;
+    /// <summary>
+    /// Makes a layer of the entries of the tar archive at <paramref name="archive"/>, as <c>docker
+    /// import</c> does: plain, gzip, bzip2 or zstd, sniffed from its first bytes (see
+    /// <see cref="ArchiveDecompression"/>). Every entry is read with our <see cref="Tar.TarReader"/>
+    /// and written again with our <see cref="Tar.TarWriter"/>, so xattrs, large ids and nanosecond
+    /// times pass unchanged, and the DiffID and digest are computed in the same pass. Names lose a
+    /// leading <c>./</c> or <c>/</c>, and the archive's root entry (<c>./</c>) is left out.
+    /// </summary>
+    /// <exception cref="NotFoundException">There is no such archive.</exception>
+    /// <exception cref="InvalidArgumentException">The archive is xz-compressed, does not decompress, is not a tar, or has a path that leaves the root.</exception>
+    public static async ValueTask<TarballLayer> FromArchiveAsync(string archive, string blobPath, LayerCompression compression = LayerCompression.Gzip, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(archive);
+        ArgumentException.ThrowIfNullOrEmpty(blobPath);
+        var (tar, archiveCompression) = await ArchiveDecompression.OpenAsync(archive, cancellationToken).ConfigureAwait(false);
+        var reader = new Tar.TarReader(tar, new Tar.TarReaderOptions { Subject = $"archive \"{archive}\"" });
+        await using (reader.ConfigureAwait(false))
+        {
+            try
+            {
+                return await WriteBlobAsync(blobPath, compression, (layer, cancellationToken) => CopyEntriesAsync(reader, layer, archive, cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (archiveCompression != ArchiveCompression.None && ArchiveDecompression.IsCorruption(e))
+            {
+                throw ArchiveDecompression.Corrupt(archive, archiveCompression, e);
+            }
         }
-
-        return new TarballLayer(System.IO.Path.GetFullPath(blobPath), digest, diffId, size, MediaType.LayerFor(compression));
     }
 
     /// <summary>A layer from an existing tar file, compressed or not; its digests are computed by reading it.</summary>
@@ -107,6 +117,111 @@ public sealed class TarballLayer : ILayer
         }
 
         return new TarballLayer(System.IO.Path.GetFullPath(path), digest, diffId, new FileInfo(path).Length, MediaType.LayerFor(compression, docker));
+    }
+
+    /// <summary>
+    /// Creates <paramref name="blobPath"/> and has <paramref name="writeTar"/> write the layer's tar
+    /// into it through the compressor, hashing the tar (DiffID) and the blob (digest) on the way.
+    /// On failure the blob is deleted.
+    /// </summary>
+    private static async ValueTask<TarballLayer> WriteBlobAsync(string blobPath, LayerCompression compression, Func<Stream, CancellationToken, Task> writeTar, CancellationToken cancellationToken)
+    {
+        Digest diffId;
+        Digest digest;
+        long size;
+        var file = new FileStream(blobPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        try
+        {
+            await using (file.ConfigureAwait(false))
+            {
+                using var compressedHash = new HashingStream(file, leaveOpen: true);
+                var compressor = Compression.OpenCompressing(compressedHash, compression, leaveOpen: true);
+                await using (compressor.ConfigureAwait(false))
+                {
+                    using var tarHash = new HashingStream(compressor, leaveOpen: true);
+                    await writeTar(tarHash, cancellationToken).ConfigureAwait(false);
+                    await tarHash.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    diffId = tarHash.GetDigest();
+                }
+
+                await compressedHash.FlushAsync(cancellationToken).ConfigureAwait(false);
+                digest = compressedHash.GetDigest();
+                size = compressedHash.BytesWritten;
+            }
+        }
+        catch
+        {
+            File.Delete(blobPath);
+            throw;
+        }
+
+        return new TarballLayer(System.IO.Path.GetFullPath(blobPath), digest, diffId, size, MediaType.LayerFor(compression));
+    }
+
+    private static async Task CopyEntriesAsync(Tar.TarReader reader, Stream layer, string archive, CancellationToken cancellationToken)
+    {
+        var writer = new Tar.TarWriter(layer, leaveOpen: true);
+        await using (writer.ConfigureAwait(false))
+        {
+            while (await reader.GetNextEntryAsync(cancellationToken).ConfigureAwait(false) is { } entry)
+            {
+                if (NormalizeName(entry.Name, archive) is not { } name)
+                {
+                    continue;
+                }
+
+                var linkName = entry.Type == Tar.TarEntryType.HardLink && entry.LinkName is { } target
+                    ? NormalizeName(target, archive) ?? target
+                    : entry.LinkName;
+                await writer.WriteHeaderAsync(entry with { Name = name, LinkName = linkName }, cancellationToken).ConfigureAwait(false);
+
+                // Content goes straight from the reader into the writer's buffer: no copy in between.
+                while (reader.RemainingData > 0)
+                {
+                    var buffer = await writer.GetDataBufferAsync(int.MaxValue, cancellationToken).ConfigureAwait(false);
+                    var read = await reader.ReadDataAsync(buffer, cancellationToken).ConfigureAwait(false);
+                    await writer.AdvanceAsync(read, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>"./usr/bin/" and "/usr/bin/" become "usr/bin/"; the root itself becomes null.</summary>
+    private static string? NormalizeName(string name, string archive)
+    {
+        var trimmed = name.AsSpan();
+        while (true)
+        {
+            if (trimmed.StartsWith("./", StringComparison.Ordinal))
+            {
+                trimmed = trimmed[2..];
+            }
+            else if (trimmed.StartsWith('/'))
+            {
+                trimmed = trimmed[1..];
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        if (trimmed.IsEmpty || trimmed is ".")
+        {
+            return null;
+        }
+
+        foreach (var range in trimmed.Split('/'))
+        {
+            if (trimmed[range] is "..")
+            {
+                throw new InvalidArgumentException($"archive \"{archive}\" has entry \"{name}\", which escapes the root with \"..\"; a layer holds only paths inside the root");
+            }
+        }
+
+        return trimmed.ToString();
     }
 
     public ValueTask<Stream> OpenCompressedAsync(CancellationToken cancellationToken = default)
