@@ -103,6 +103,22 @@ public sealed class LayerWriter : IAsyncDisposable
         _entries++;
     }
 
+    /// <summary>Adds <paramref name="entry"/> with the content of the current entry of <paramref name="source"/>, copied straight into the writer's buffer.</summary>
+    public async ValueTask AddEntryAsync(TarEntry entry, TarReader source, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(source);
+        await _tar.WriteHeaderAsync(Normalize(entry), cancellationToken).ConfigureAwait(false);
+        while (source.RemainingData > 0)
+        {
+            var buffer = await _tar.GetDataBufferAsync(int.MaxValue, cancellationToken).ConfigureAwait(false);
+            var read = await source.ReadDataAsync(buffer, cancellationToken).ConfigureAwait(false);
+            await _tar.AdvanceAsync(read, cancellationToken).ConfigureAwait(false);
+        }
+
+        _entries++;
+    }
+
     /// <summary>Ends the tar and the compressed stream, and returns the digests.</summary>
     public async ValueTask<WrittenLayer> CompleteAsync(CancellationToken cancellationToken = default)
     {
