@@ -59,8 +59,10 @@ internal sealed class LayerExtractor : IDisposable
             return;
         }
 
+        ReplaceExisting(entry, OpenParent(entry, parentPath), path, name);
+
+        // Removing a directory or a symlink drops the cached parent, so it is looked up again.
         var parent = OpenParent(entry, parentPath);
-        ReplaceExisting(entry, parent, path, name);
         switch (entry.Type)
         {
             case TarEntryType.Directory:
