@@ -26,18 +26,22 @@ public static class LayerApplier
         var tar = await Compression.OpenDecompressingDetectedAsync(layer, cancellationToken).ConfigureAwait(false);
         await using (tar.ConfigureAwait(false))
         {
-            return await ApplyTarAsync(tar, root, expectedDiffId, options, subject, cancellationToken).ConfigureAwait(false);
+            return await ApplyTarAsync(tar, root, expectedDiffId, options, subject, observer: null, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>Applies an image layer, verifying its digest as it is read and its DiffID at the end.</summary>
-    public static async ValueTask<LayerApplyResult> ApplyAsync(ILayer layer, string root, LayerApplyOptions? options = null, CancellationToken cancellationToken = default)
+    public static ValueTask<LayerApplyResult> ApplyAsync(ILayer layer, string root, LayerApplyOptions? options = null, CancellationToken cancellationToken = default) =>
+        ApplyAsync(layer, root, options, observer: null, cancellationToken);
+
+    /// <summary>Applies an image layer, telling <paramref name="observer"/> what it removes from the layers below.</summary>
+    internal static async ValueTask<LayerApplyResult> ApplyAsync(ILayer layer, string root, LayerApplyOptions? options, IRemovalObserver? observer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(layer);
         var tar = await layer.OpenUncompressedAsync(cancellationToken).ConfigureAwait(false);
         await using (tar.ConfigureAwait(false))
         {
-            return await ApplyTarAsync(tar, root, layer.DiffId, options ?? LayerApplyOptions.Default, $"layer {layer.Digest.ToShortString()}", cancellationToken).ConfigureAwait(false);
+            return await ApplyTarAsync(tar, root, layer.DiffId, options ?? LayerApplyOptions.Default, $"layer {layer.Digest.ToShortString()}", observer, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -98,13 +102,13 @@ public static class LayerApplier
         }
     }
 
-    private static async ValueTask<LayerApplyResult> ApplyTarAsync(Stream tar, string root, Digest? expectedDiffId, LayerApplyOptions options, string subject, CancellationToken cancellationToken)
+    private static async ValueTask<LayerApplyResult> ApplyTarAsync(Stream tar, string root, Digest? expectedDiffId, LayerApplyOptions options, string subject, IRemovalObserver? observer, CancellationToken cancellationToken)
     {
         using var hashing = new HashingReadStream(tar, leaveOpen: true);
         var ahead = new ReadAheadStream(hashing);
         await using var aheadScope = ahead.ConfigureAwait(false);
         using var rootHandle = PosixFs.OpenDirectory(root);
-        using var extractor = new LayerExtractor(rootHandle, options, subject);
+        using var extractor = new LayerExtractor(rootHandle, options, subject, observer);
         var reader = new TarReader(ahead, options.Limits with { Subject = subject }, leaveOpen: true);
         await using (reader.ConfigureAwait(false))
         {
@@ -125,7 +129,8 @@ public static class LayerApplier
         }
     }
 
-    private static void DeleteTree(string path)
+    /// <summary>rm -rf of a directory, never following a symlink inside it.</summary>
+    internal static void DeleteTree(string path)
     {
         if (!Directory.Exists(path))
         {

@@ -106,6 +106,18 @@ public sealed class LayerApplierTests
     }
 
     [Test]
+    public async Task Apply_FileOverLowerDirectoryBelowTheRoot_ReplacesTheDirectory()
+    {
+        var root = Directory.CreateDirectory(Path.Combine(_dir, "root")).FullName;
+        await LayerApplier.ApplyAsync(await TarAsync(Dir("usr/"), Dir("usr/bin/"), File("usr/bin/tool", "1")), root);
+
+        await LayerApplier.ApplyAsync(await TarAsync(File("usr/bin", "now a file"), File("usr/after", "2")), root);
+
+        Assert.That(await System.IO.File.ReadAllTextAsync(Path.Combine(root, "usr/bin")), Is.EqualTo("now a file"));
+        Assert.That(await System.IO.File.ReadAllTextAsync(Path.Combine(root, "usr/after")), Is.EqualTo("2"));
+    }
+
+    [Test]
     public async Task Apply_HardLinkInsideLayer_SharesTheInode()
     {
         var root = Directory.CreateDirectory(Path.Combine(_dir, "root")).FullName;

@@ -20,6 +20,7 @@ internal sealed class LayerExtractor : IDisposable
     private readonly SafeFileHandle _root;
     private readonly LayerApplyOptions _options;
     private readonly string _subject;
+    private readonly IRemovalObserver? _observer;
 
     // What this layer itself created: its whiteouts must only touch lower layers.
     private readonly HashSet<string> _created = new(StringComparer.Ordinal);
@@ -35,11 +36,12 @@ internal sealed class LayerExtractor : IDisposable
     private string? _cachedPath;
     private SafeFileHandle? _cachedParent;
 
-    public LayerExtractor(SafeFileHandle root, LayerApplyOptions options, string subject)
+    public LayerExtractor(SafeFileHandle root, LayerApplyOptions options, string subject, IRemovalObserver? observer = null)
     {
         _root = root;
         _options = options;
         _subject = subject;
+        _observer = observer;
     }
 
     public async ValueTask ApplyAsync(TarReader reader, TarEntry entry, CancellationToken cancellationToken)
@@ -64,9 +66,12 @@ internal sealed class LayerExtractor : IDisposable
             return;
         }
 
+        var existingParent = OpenParent(entry, parentPath);
+        KeepTimes(existingParent, parentPath);
+        ReplaceExisting(entry, existingParent, path, name);
+
+        // Removing a directory or a symlink drops the cached parent, so it is looked up again.
         var parent = OpenParent(entry, parentPath);
-        KeepTimes(parent, parentPath);
-        ReplaceExisting(entry, parent, path, name);
         switch (entry.Type)
         {
             case TarEntryType.Directory:
@@ -194,6 +199,7 @@ internal sealed class LayerExtractor : IDisposable
     {
         if (name == Whiteout.Opaque)
         {
+            _observer?.ChildrenRemoved(parentPath);
             var directory = OpenDirectoryCreating(entry, parentPath);
             using (directory.Owned ? directory.Handle : null)
             {
@@ -220,6 +226,8 @@ internal sealed class LayerExtractor : IDisposable
         {
             return;
         }
+
+        _observer?.PathRemoved(targetPath);
 
         var errno = PosixFs.TryOpenInRoot(_root, parentPath.Length == 0 ? "." : parentPath, DirectoryPathFlags, out var parent);
         if (errno is Errno.ENOENT or Errno.ENOTDIR)
@@ -275,6 +283,12 @@ internal sealed class LayerExtractor : IDisposable
         if (entry.Type == TarEntryType.HardLink && LayerPath.Clean(entry.LinkName ?? string.Empty, _subject, "hard link target") == path)
         {
             throw Refuse(entry, "is a hard link to itself");
+        }
+
+        if (entry.Type == TarEntryType.Directory)
+        {
+            // A directory over a non-directory: what the layers below had under this name is gone.
+            _observer?.PathRemoved(path);
         }
 
         Remove(entry, parent, name);
