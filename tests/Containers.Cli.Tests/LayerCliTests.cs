@@ -85,6 +85,68 @@ public sealed class LayerCliTests
         Assert.That(File.ReadAllText(existing), Is.EqualTo("keep me"));
     }
 
+    [Test]
+    public async Task Diff_TwoTrees_GivesTheLayerThatTurnsLowerIntoUpper()
+    {
+        var lower = Tree("lower", ("keep", "same"), ("change", "old"), ("gone", "x"));
+        var upper = Tree("upper", ("keep", "same"), ("change", "new"), ("added/file", "y"));
+        File.SetLastWriteTimeUtc(Path.Combine(upper, "keep"), File.GetLastWriteTimeUtc(Path.Combine(lower, "keep")));
+        var layer = Path.Combine(_work, "diff.tar.gz");
+
+        var (code, stdout, stderr) = await RunAsync("layer", "diff", lower, upper, "-o", layer);
+        Assert.That(code, Is.Zero, stderr);
+        Assert.That(stdout, Does.Contain("diff_id: sha256:"));
+
+        (code, _, stderr) = await RunAsync("layer", "apply", layer, lower);
+        Assert.That(code, Is.Zero, stderr);
+        Assert.That(Directory.EnumerateFileSystemEntries(lower, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(lower, p)).Order(), Is.EqualTo(new[] { "added", "added/file", "change", "keep" }));
+        Assert.That(File.ReadAllText(Path.Combine(lower, "change")), Is.EqualTo("new"));
+    }
+
+    [Test]
+    public async Task Diff_Overlay_ReadsOnlyTheUpperDirectory()
+    {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            Assert.Ignore("needs root: mounts overlayfs");
+        }
+
+        var lower = Tree("lower", ("a", "1"), ("b", "2"));
+        var upper = Tree("upper");
+        var work = Tree("work");
+        var merged = Tree("merged");
+        Assert.That(System.Diagnostics.Process.Start("/usr/bin/mount", ["-t", "overlay", "overlay", "-o", $"lowerdir={lower},upperdir={upper},workdir={work}", merged])!.WaitForExit(30_000), Is.True);
+        try
+        {
+            File.WriteAllText(Path.Combine(merged, "c"), "3");
+            File.Delete(Path.Combine(merged, "a"));
+        }
+        finally
+        {
+            using var umount = System.Diagnostics.Process.Start("/usr/bin/umount", [merged])!;
+            umount.WaitForExit(30_000);
+        }
+
+        var layer = Path.Combine(_work, "overlay.tar");
+        var (code, stdout, stderr) = await RunAsync("layer", "diff", "--overlay", upper, "--lower", lower, "-o", layer, "--compression", "none");
+
+        Assert.That(code, Is.Zero, stderr);
+        Assert.That(stdout, Does.Contain("entries: 2"));
+        var listing = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/tar", ["-tf", layer]) { RedirectStandardOutput = true })!;
+        var names = (await listing.StandardOutput.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(names, Is.EquivalentTo(new[] { ".wh.a", "c" }));
+    }
+
+    [Test]
+    public async Task Diff_WithOneDirectory_SaysWhatItNeeds()
+    {
+        var (code, _, stderr) = await RunAsync("layer", "diff", _work, "-o", Path.Combine(_work, "x.tar"));
+
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(stderr, Does.Contain("<lower> <upper>"));
+        Assert.That(File.Exists(Path.Combine(_work, "x.tar")), Is.False);
+    }
+
     private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
         using var stdout = new StringWriter();

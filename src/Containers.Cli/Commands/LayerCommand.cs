@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Containers.Images;
 using Containers.Images.Layers;
+using Containers.Images.Layers.Diff;
 
 namespace Containers.Cli.Commands;
 
@@ -11,6 +12,7 @@ internal static class LayerCommand
     {
         CreateCommand(output),
         ApplyCommand(output),
+        DiffCommand(output),
     };
 
     private static Command CreateCommand(TextWriter output)
@@ -54,6 +56,56 @@ internal static class LayerCommand
                 }
             }
 
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command DiffCommand(TextWriter output)
+    {
+        var trees = new Argument<string[]>("trees") { Description = "<lower> <upper>: the tree before and the tree after (not with --overlay)", Arity = ArgumentArity.ZeroOrMore };
+        var overlay = new Option<string?>("--overlay") { Description = "An overlayfs upper directory: only it is read, so the cost follows the change" };
+        var lower = new Option<string[]>("--lower") { Description = "With --overlay: the mount's lower directories, topmost first, one per --lower", AllowMultipleArgumentsPerToken = true };
+        var file = OutputOption();
+        var compression = CompressionOption();
+        var command = new Command("diff", "Write the layer that turns one tree into another: changes, whiteouts and opaque directories") { trees, overlay, lower, file, compression };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var paths = result.GetValue(trees) ?? [];
+            var upperDirectory = result.GetValue(overlay);
+            var lowers = result.GetValue(lower) ?? [];
+            if (upperDirectory is null && paths.Length != 2)
+            {
+                throw new Errors.InvalidArgumentException($"layer diff needs two directories, <lower> <upper>, or --overlay <upperdir> --lower <dir>; got {paths.Length} directories");
+            }
+
+            if (upperDirectory is not null && (paths.Length != 0 || lowers.Length == 0))
+            {
+                throw new Errors.InvalidArgumentException("layer diff --overlay takes the upper directory and at least one --lower, and no other directories");
+            }
+
+            var options = new LayerWriterOptions { Compression = result.GetValue(compression) };
+            var target = result.GetRequiredValue(file);
+            var stream = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+            WrittenLayer written;
+            try
+            {
+                var writer = new LayerWriter(stream, options);
+                await using (writer.ConfigureAwait(false))
+                {
+                    written = upperDirectory is null
+                        ? await LayerDiff.DiffAsync(paths[0], paths[1], writer, cancellationToken).ConfigureAwait(false)
+                        : await LayerDiff.DiffOverlayAsync(upperDirectory, lowers, writer, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch
+            {
+                File.Delete(target);
+                throw;
+            }
+
+            await PrintAsync(output, written).ConfigureAwait(false);
+            await output.WriteLineAsync($"entries: {written.Entries}").ConfigureAwait(false);
             return 0;
         });
         return command;
