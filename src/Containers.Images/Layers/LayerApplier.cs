@@ -51,7 +51,7 @@ public static class LayerApplier
     /// renamed into place, so a failure leaves nothing behind.
     /// </summary>
     /// <exception cref="AlreadyExistsException"><paramref name="root"/> already exists.</exception>
-    public static async ValueTask<IReadOnlyList<LayerApplyResult>> ApplyImageAsync(IImage image, string root, LayerApplyOptions? options = null, CancellationToken cancellationToken = default)
+    public static async ValueTask<IReadOnlyList<LayerApplyResult>> ApplyImageAsync(IImage image, string root, LayerApplyOptions? options = null, IProgress<LayerApplyProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
         var declared = image.Config.RootFs.DiffIds;
@@ -68,11 +68,11 @@ public static class LayerApplier
             }
         }
 
-        return await ApplyStackAsync(image.Layers, root, options, cancellationToken).ConfigureAwait(false);
+        return await ApplyStackAsync(image.Layers, root, options, progress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Builds a rootfs at <paramref name="root"/> (which must not exist) from layers, bottom first, all or nothing.</summary>
-    public static async ValueTask<IReadOnlyList<LayerApplyResult>> ApplyStackAsync(IReadOnlyList<ILayer> layers, string root, LayerApplyOptions? options = null, CancellationToken cancellationToken = default)
+    public static async ValueTask<IReadOnlyList<LayerApplyResult>> ApplyStackAsync(IReadOnlyList<ILayer> layers, string root, LayerApplyOptions? options = null, IProgress<LayerApplyProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(layers);
         ArgumentException.ThrowIfNullOrEmpty(root);
@@ -87,9 +87,11 @@ public static class LayerApplier
         try
         {
             var results = new List<LayerApplyResult>(layers.Count);
-            foreach (var layer in layers)
+            for (var i = 0; i < layers.Count; i++)
             {
-                results.Add(await ApplyAsync(layer, staging, options, cancellationToken).ConfigureAwait(false));
+                var result = await ApplyAsync(layers[i], staging, options, cancellationToken).ConfigureAwait(false);
+                results.Add(result);
+                progress?.Report(new LayerApplyProgress(i, layers.Count, layers[i].Digest, result));
             }
 
             Directory.Move(staging, target);

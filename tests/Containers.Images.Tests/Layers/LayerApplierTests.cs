@@ -180,4 +180,29 @@ public sealed class LayerApplierTests
 
         Assert.That(async () => await LayerApplier.ApplyAsync(new MemoryStream(bytes), root), Throws.InstanceOf<Exception>());
     }
+
+    [Test]
+    public async Task ApplyStack_ReportsEachLayer_AndPublishesTheRootfsWhole()
+    {
+        var layers = new List<ILayer>();
+        foreach (var (name, tar) in new[] { ("one", await TarAsync(File("a", "1"))), ("two", await TarAsync(File("b", "2"), Empty(".wh.a"))) })
+        {
+            var path = Path.Combine(_dir, name);
+            await System.IO.File.WriteAllBytesAsync(path, tar.ToArray());
+            layers.Add(await TarballLayer.FromFileAsync(path));
+        }
+
+        var reports = new List<LayerApplyProgress>();
+        var root = Path.Combine(_dir, "rootfs");
+        await LayerApplier.ApplyStackAsync(layers, root, progress: new SyncProgress<LayerApplyProgress>(reports.Add));
+
+        Assert.That(reports.Select(r => (r.Index, r.Count, r.Digest, r.Result.DiffId)), Is.EqualTo(layers.Select((l, i) => (i, 2, l.Digest, l.DiffId))));
+        Assert.That(Directory.EnumerateFileSystemEntries(root).Select(Path.GetFileName), Is.EqualTo(new[] { "b" }));
+        Assert.That(Directory.EnumerateDirectories(_dir, "rootfs.partial-*"), Is.Empty);
+    }
+
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
 }
