@@ -46,6 +46,24 @@ internal sealed class LayerExtractor : IDisposable
 
     public async ValueTask ApplyAsync(TarReader reader, TarEntry entry, CancellationToken cancellationToken)
     {
+        try
+        {
+            await ApplyEntryAsync(reader, entry, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Errno.Of(e) != 0 && !e.Message.Contains(EntryContext(entry), StringComparison.Ordinal))
+        {
+            // A syscall failed in a helper whose message names only a path (a name over NAME_MAX, no fds left): say which entry.
+            throw Errno.WithContext(e, EntryContext(entry));
+        }
+        catch (IOException e) when (Errno.Of(e) == 0 && !e.Message.Contains(EntryContext(entry), StringComparison.Ordinal))
+        {
+            // The same for .NET's own I/O on our descriptors (writing content to a full disk, listing a directory).
+            throw new IOException($"{EntryContext(entry)}: {e.Message}", e);
+        }
+    }
+
+    private async ValueTask ApplyEntryAsync(TarReader reader, TarEntry entry, CancellationToken cancellationToken)
+    {
         var path = LayerPath.Clean(entry.Name, _subject);
         if (path.Length == 0)
         {
@@ -280,7 +298,7 @@ internal sealed class LayerExtractor : IDisposable
             return;
         }
 
-        if (entry.Type == TarEntryType.HardLink && LayerPath.Clean(entry.LinkName ?? string.Empty, _subject, "hard link target") == path)
+        if (entry.Type == TarEntryType.HardLink && HardLinkTarget(entry) == path)
         {
             throw Refuse(entry, "is a hard link to itself");
         }
@@ -317,12 +335,57 @@ internal sealed class LayerExtractor : IDisposable
         }
     }
 
-    /// <summary>rm -rf of one name under a directory descriptor, never following a symlink.</summary>
+    /// <summary>
+    /// rm -rf of one name under a directory descriptor, never following a symlink. It walks with a
+    /// stack of its own, not by recursion: symlinks let a stack of layers build trees far deeper
+    /// than any one name, deep enough to overflow the call stack and kill the process.
+    /// </summary>
     internal static void RemoveTree(SafeFileHandle parent, string name)
     {
-        if (PosixFs.TryUnlinkAt(parent, name) is var errno && errno is 0 or Errno.ENOENT)
+        if (TryUnlinkNonDirectory(parent, name))
         {
             return;
+        }
+
+        var stack = new Stack<(SafeFileHandle Directory, string Name, List<string> Children)>();
+        try
+        {
+            stack.Push(OpenForRemoval(parent, name));
+            while (stack.TryPeek(out var top))
+            {
+                if (top.Children.Count > 0)
+                {
+                    var child = top.Children[^1];
+                    top.Children.RemoveAt(top.Children.Count - 1);
+                    if (!TryUnlinkNonDirectory(top.Directory, child))
+                    {
+                        stack.Push(OpenForRemoval(top.Directory, child));
+                    }
+
+                    continue;
+                }
+
+                stack.Pop();
+                top.Directory.Dispose();
+                PosixFs.UnlinkAt(stack.TryPeek(out var above) ? above.Directory : parent, top.Name, directory: true);
+            }
+        }
+        finally
+        {
+            foreach (var (directory, _, _) in stack)
+            {
+                directory.Dispose();
+            }
+        }
+    }
+
+    /// <summary>unlinkat of anything but a directory; false when <paramref name="name"/> is a directory.</summary>
+    private static bool TryUnlinkNonDirectory(SafeFileHandle parent, string name)
+    {
+        var errno = PosixFs.TryUnlinkAt(parent, name);
+        if (errno is 0 or Errno.ENOENT)
+        {
+            return true;
         }
 
         if (errno != Errno.EISDIR && errno != Errno.EPERM)
@@ -330,15 +393,21 @@ internal sealed class LayerExtractor : IDisposable
             throw Errno.ToException(errno, "unlinkat", $"\"{name}\"");
         }
 
-        using (var directory = PosixFs.OpenAt(parent, name, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW))
-        {
-            foreach (var child in ListNames(directory))
-            {
-                RemoveTree(directory, child);
-            }
-        }
+        return false;
+    }
 
-        PosixFs.UnlinkAt(parent, name, directory: true);
+    private static (SafeFileHandle Directory, string Name, List<string> Children) OpenForRemoval(SafeFileHandle parent, string name)
+    {
+        var directory = PosixFs.OpenAt(parent, name, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW);
+        try
+        {
+            return (directory, name, ListNames(directory));
+        }
+        catch
+        {
+            directory.Dispose();
+            throw;
+        }
     }
 
     private static List<string> ListNames(SafeFileHandle directory)
@@ -353,9 +422,15 @@ internal sealed class LayerExtractor : IDisposable
         return names;
     }
 
+    /// <summary>A hard link's target as a clean path inside the root; one that is empty or climbs out is refused.</summary>
+    private string HardLinkTarget(TarEntry entry) =>
+        string.IsNullOrEmpty(entry.LinkName)
+            ? throw Refuse(entry, "is a hard link with an empty target")
+            : LayerPath.Clean(entry.LinkName, _subject, $"entry \"{entry.Name}\": hard link target");
+
     private void Link(TarEntry entry, SafeFileHandle parent, string name)
     {
-        var target = LayerPath.Clean(entry.LinkName ?? string.Empty, _subject, $"hard link \"{entry.Name}\" target");
+        var target = HardLinkTarget(entry);
         if (target.Length == 0)
         {
             throw Refuse(entry, "is a hard link to the root");
@@ -507,8 +582,10 @@ internal sealed class LayerExtractor : IDisposable
             return;
         }
 
-        throw Errno.ToException(errno, call, $"for {_subject} entry \"{entry.Name}\"");
+        throw Errno.ToException(errno, call, $"for {EntryContext(entry)}");
     }
 
-    private InvalidArgumentException Refuse(TarEntry entry, string what) => new($"{_subject} entry \"{entry.Name}\" {what}");
+    private string EntryContext(TarEntry entry) => $"{_subject} entry \"{entry.Name}\"";
+
+    private InvalidArgumentException Refuse(TarEntry entry, string what) => new($"{EntryContext(entry)} {what}");
 }
