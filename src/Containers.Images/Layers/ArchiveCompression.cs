@@ -118,19 +118,9 @@ internal static class ArchiveDecompression
     /// <see cref="BZip2InputStream"/> stops at the end of the first stream, having read the source
     /// exactly to that end, so a new one starts wherever another "BZh" header follows.
     /// </summary>
-    private sealed class ConcatenatedBZip2Stream(Stream source) : Stream
+    private sealed class ConcatenatedBZip2Stream(Stream source) : ReadOnlyStream
     {
         private BZip2InputStream? _current = new(source) { IsStreamOwner = false };
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override int Read(byte[] buffer, int offset, int count)
         {
@@ -174,19 +164,6 @@ internal static class ArchiveDecompression
                 ? Read(segment.Array!, segment.Offset, segment.Count)
                 : Read(buffer.Span));
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

@@ -8,7 +8,7 @@ namespace Containers.Images.Layers;
 /// consumes the ones already filled. Decompression and hashing (inside <paramref name="inner"/>)
 /// then run beside the consumer's syscalls, as <c>tar -xzf</c> runs gzip in a second process.
 /// </summary>
-internal sealed class ReadAheadStream : Stream
+internal sealed class ReadAheadStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly int _bufferSize;
@@ -29,16 +29,6 @@ internal sealed class ReadAheadStream : Stream
         _producer = Task.Run(ProduceAsync);
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_offset == _count && !await NextAsync(cancellationToken).ConfigureAwait(false))
@@ -52,20 +42,7 @@ internal sealed class ReadAheadStream : Stream
         return take;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {
