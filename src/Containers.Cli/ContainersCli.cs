@@ -22,6 +22,7 @@ internal static class ContainersCli
         {
             RefCommand.Create(output),
             ImageCommand.Create(output),
+            LayerCommand.Create(output),
         };
 
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Containers.Errors;
 using Containers.Images;
 using Containers.Images.Layers;
 using Containers.Images.Layout;
@@ -46,24 +47,32 @@ internal static class ImageCommand
 
     private static Command Import(TextWriter output)
     {
-        var directory = new Argument<string>("directory") { Description = "A directory whose contents become the image's one layer" };
+        var source = new Argument<string>("source") { Description = "A directory, or a tar archive (plain, .tar.gz, .tar.bz2 or .tar.zst), whose contents become the image's one layer" };
         var image = new Argument<string>("image") { Description = "<oci-layout-dir>:<tag> to write (the layout is created if missing)" };
         var cmd = new Option<string[]>("--cmd") { Description = "The image's default command, one word per --cmd", AllowMultipleArgumentsPerToken = false };
         var compression = new Option<LayerCompression>("--compression") { Description = "Layer compression", DefaultValueFactory = _ => LayerCompression.Gzip };
-        var command = new Command("import", "Create an image from a directory, like docker import of a tarball") { directory, image, cmd, compression };
+        var command = new Command("import", "Create an image from a directory or a tar archive, like docker import") { source, image, cmd, compression };
         command.SetAction(async (result, cancellationToken) =>
         {
+            var from = result.GetRequiredValue(source);
+            if (!Directory.Exists(from) && !File.Exists(from))
+            {
+                throw new NotFoundException($"\"{from}\" does not exist; give a directory or a tar archive to import");
+            }
+
             var target = LayoutReference.Parse(result.GetRequiredValue(image));
             var layout = await OciLayout.OpenOrCreateAsync(target.Directory, cancellationToken).ConfigureAwait(false);
             var temp = Path.Combine(layout.Path, $".import-{Guid.NewGuid():N}");
             try
             {
-                var layer = await TarballLayer.FromDirectoryAsync(result.GetRequiredValue(directory), temp, result.GetValue(compression), cancellationToken).ConfigureAwait(false);
+                var layer = Directory.Exists(from)
+                    ? await TarballLayer.FromDirectoryAsync(from, temp, result.GetValue(compression), cancellationToken).ConfigureAwait(false)
+                    : await TarballLayer.FromArchiveAsync(from, temp, result.GetValue(compression), cancellationToken).ConfigureAwait(false);
                 var created = DateTimeOffset.UtcNow;
                 IImage built = Mutate.AppendLayers(Mutate.SetCreated(Image.Empty(), created), [new LayerAddition(layer, new HistoryEntry
                 {
                     Created = created,
-                    CreatedBy = $"containers image import {result.GetRequiredValue(directory)}",
+                    CreatedBy = $"containers image import {from}",
                 })]);
                 if (result.GetValue(cmd) is { Length: > 0 } words)
                 {

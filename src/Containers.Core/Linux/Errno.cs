@@ -46,18 +46,31 @@ internal static class Errno
     /// Builds the exception for <paramref name="errno"/>, with a message such as
     /// <c>mkdirat "usr/bin": File exists (errno 17)</c>.
     /// </summary>
-    internal static Exception ToException(int errno, string call, string subject)
+    internal static Exception ToException(int errno, string call, string subject) =>
+        Create(errno, $"{call} {subject}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+
+    /// <summary>
+    /// The same kind of exception as <paramref name="exception"/> (which carries an errno), for
+    /// the same errno, with <paramref name="context"/> put before its message:
+    /// <c>layer sha256:ab… entry "usr/x": openat "x" in "/rootfs/usr": File name too long (errno 36)</c>.
+    /// </summary>
+    internal static Exception WithContext(Exception exception, string context)
     {
-        var text = $"{call} {subject}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
+        ArgumentNullException.ThrowIfNull(exception);
+        return Create(Of(exception), $"{context}: {exception.Message}", exception);
+    }
+
+    private static Exception Create(int errno, string text, Exception? inner = null)
+    {
         Exception exception = errno switch
         {
-            ENOENT or ENODATA => new NotFoundException(text),
-            EEXIST => new AlreadyExistsException(text),
-            EINVAL => new InvalidArgumentException(text),
+            ENOENT or ENODATA => new NotFoundException(text, inner),
+            EEXIST => new AlreadyExistsException(text, inner),
+            EINVAL => new InvalidArgumentException(text, inner),
             // The entry on disk is busy, or is not the kind (or not in the state) the call expected.
-            EBUSY or ENOTEMPTY or ENOTDIR or EISDIR => new ConflictException(text),
-            EPERM or EACCES => new UnauthorizedAccessException(text),
-            _ => new IOException(text, errno),
+            EBUSY or ENOTEMPTY or ENOTDIR or EISDIR => new ConflictException(text, inner),
+            EPERM or EACCES => new UnauthorizedAccessException(text, inner),
+            _ => new IOException(text, inner) { HResult = errno },
         };
         exception.Data[DataKey] = errno;
         return exception;

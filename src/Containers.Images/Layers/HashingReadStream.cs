@@ -3,19 +3,11 @@ using System.Security.Cryptography;
 namespace Containers.Images.Layers;
 
 /// <summary>A read-through stream that hashes what passes, so a DiffID costs no second read.</summary>
-internal sealed class HashingReadStream(Stream inner, bool leaveOpen) : Stream
+internal sealed class HashingReadStream(Stream inner, bool leaveOpen) : ReadOnlyStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     public long BytesRead { get; private set; }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
 
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
 
@@ -38,19 +30,6 @@ internal sealed class HashingReadStream(Stream inner, bool leaveOpen) : Stream
         BytesRead += read;
         return read;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

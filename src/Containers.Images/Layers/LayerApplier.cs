@@ -26,18 +26,22 @@ public static class LayerApplier
         var tar = await Compression.OpenDecompressingDetectedAsync(layer, cancellationToken).ConfigureAwait(false);
         await using (tar.ConfigureAwait(false))
         {
-            return await ApplyTarAsync(tar, root, expectedDiffId, options, subject, cancellationToken).ConfigureAwait(false);
+            return await ApplyTarAsync(tar, root, expectedDiffId, options, subject, observer: null, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>Applies an image layer, verifying its digest as it is read and its DiffID at the end.</summary>
-    public static async ValueTask<LayerApplyResult> ApplyAsync(ILayer layer, string root, LayerApplyOptions? options = null, CancellationToken cancellationToken = default)
+    public static ValueTask<LayerApplyResult> ApplyAsync(ILayer layer, string root, LayerApplyOptions? options = null, CancellationToken cancellationToken = default) =>
+        ApplyAsync(layer, root, options, observer: null, cancellationToken);
+
+    /// <summary>Applies an image layer, telling <paramref name="observer"/> what it removes from the layers below.</summary>
+    internal static async ValueTask<LayerApplyResult> ApplyAsync(ILayer layer, string root, LayerApplyOptions? options, IRemovalObserver? observer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(layer);
         var tar = await layer.OpenUncompressedAsync(cancellationToken).ConfigureAwait(false);
         await using (tar.ConfigureAwait(false))
         {
-            return await ApplyTarAsync(tar, root, layer.DiffId, options ?? LayerApplyOptions.Default, $"layer {layer.Digest.ToShortString()}", cancellationToken).ConfigureAwait(false);
+            return await ApplyTarAsync(tar, root, layer.DiffId, options ?? LayerApplyOptions.Default, $"layer {layer.Digest.ToShortString()}", observer, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -47,7 +51,7 @@ public static class LayerApplier
     /// renamed into place, so a failure leaves nothing behind.
     /// </summary>
     /// <exception cref="AlreadyExistsException"><paramref name="root"/> already exists.</exception>
-    public static async ValueTask<IReadOnlyList<LayerApplyResult>> ApplyImageAsync(IImage image, string root, LayerApplyOptions? options = null, CancellationToken cancellationToken = default)
+    public static async ValueTask<IReadOnlyList<LayerApplyResult>> ApplyImageAsync(IImage image, string root, LayerApplyOptions? options = null, IProgress<LayerApplyProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
         var declared = image.Config.RootFs.DiffIds;
@@ -64,11 +68,11 @@ public static class LayerApplier
             }
         }
 
-        return await ApplyStackAsync(image.Layers, root, options, cancellationToken).ConfigureAwait(false);
+        return await ApplyStackAsync(image.Layers, root, options, progress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Builds a rootfs at <paramref name="root"/> (which must not exist) from layers, bottom first, all or nothing.</summary>
-    public static async ValueTask<IReadOnlyList<LayerApplyResult>> ApplyStackAsync(IReadOnlyList<ILayer> layers, string root, LayerApplyOptions? options = null, CancellationToken cancellationToken = default)
+    public static async ValueTask<IReadOnlyList<LayerApplyResult>> ApplyStackAsync(IReadOnlyList<ILayer> layers, string root, LayerApplyOptions? options = null, IProgress<LayerApplyProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(layers);
         ArgumentException.ThrowIfNullOrEmpty(root);
@@ -83,9 +87,11 @@ public static class LayerApplier
         try
         {
             var results = new List<LayerApplyResult>(layers.Count);
-            foreach (var layer in layers)
+            for (var i = 0; i < layers.Count; i++)
             {
-                results.Add(await ApplyAsync(layer, staging, options, cancellationToken).ConfigureAwait(false));
+                var result = await ApplyAsync(layers[i], staging, options, cancellationToken).ConfigureAwait(false);
+                results.Add(result);
+                progress?.Report(new LayerApplyProgress(i, layers.Count, layers[i].Digest, result));
             }
 
             Directory.Move(staging, target);
@@ -98,12 +104,14 @@ public static class LayerApplier
         }
     }
 
-    private static async ValueTask<LayerApplyResult> ApplyTarAsync(Stream tar, string root, Digest? expectedDiffId, LayerApplyOptions options, string subject, CancellationToken cancellationToken)
+    private static async ValueTask<LayerApplyResult> ApplyTarAsync(Stream tar, string root, Digest? expectedDiffId, LayerApplyOptions options, string subject, IRemovalObserver? observer, CancellationToken cancellationToken)
     {
         using var hashing = new HashingReadStream(tar, leaveOpen: true);
+        var ahead = new ReadAheadStream(hashing);
+        await using var aheadScope = ahead.ConfigureAwait(false);
         using var rootHandle = PosixFs.OpenDirectory(root);
-        using var extractor = new LayerExtractor(rootHandle, options, subject);
-        var reader = new TarReader(hashing, options.Limits with { Subject = subject }, leaveOpen: true);
+        using var extractor = new LayerExtractor(rootHandle, options, subject, observer);
+        var reader = new TarReader(ahead, options.Limits with { Subject = subject }, leaveOpen: true);
         await using (reader.ConfigureAwait(false))
         {
             while (await reader.GetNextEntryAsync(cancellationToken).ConfigureAwait(false) is { } entry)
@@ -123,7 +131,8 @@ public static class LayerApplier
         }
     }
 
-    private static void DeleteTree(string path)
+    /// <summary>rm -rf of a directory, never following a symlink inside it.</summary>
+    internal static void DeleteTree(string path)
     {
         if (!Directory.Exists(path))
         {

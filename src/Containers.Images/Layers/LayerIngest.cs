@@ -48,19 +48,9 @@ internal static class LayerIngest
     }
 
     /// <summary>Reads from a source and hands every byte read to a content writer; bytes replayed are not written twice.</summary>
-    private sealed class TeeStream(Stream source, IContentWriter sink) : Stream
+    private sealed class TeeStream(Stream source, IContentWriter sink) : ReadOnlyStream
     {
         private ReadOnlyMemory<byte> _replay;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         /// <summary>Makes the next reads return <paramref name="bytes"/> (already written) before reading on.</summary>
         public void Replay(ReadOnlyMemory<byte> bytes) => _replay = bytes;
@@ -84,20 +74,8 @@ internal static class LayerIngest
             return read;
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
         // Writing to the sink is asynchronous only; every reader here reads asynchronously.
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("read this stream asynchronously");
 
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -22,6 +22,7 @@ public sealed class LayerWriter : IAsyncDisposable
     private readonly HashingStream _tarHash;
     private readonly TarWriter _tar;
     private readonly Dictionary<(ulong Device, ulong Inode), string> _links = [];
+    private readonly HashSet<(ulong Device, ulong Inode)> _assumed = [];
     private long _entries;
     private bool _completed;
 
@@ -74,14 +75,29 @@ public sealed class LayerWriter : IAsyncDisposable
     }
 
     /// <summary>Adds one path of a tree (not its children) as the entry <paramref name="relativePath"/>.</summary>
-    public async ValueTask AddPathAsync(string root, string relativePath, CancellationToken cancellationToken = default)
+    public ValueTask AddPathAsync(string root, string relativePath, CancellationToken cancellationToken = default) =>
+        AddPathAsync(root, relativePath, withChildren: false, cancellationToken);
+
+    /// <summary>Adds one path of a tree and, when it is a directory, everything under it, sorted by name.</summary>
+    internal ValueTask AddSubtreeAsync(string root, string relativePath, CancellationToken cancellationToken = default) =>
+        AddPathAsync(root, relativePath, withChildren: true, cancellationToken);
+
+    /// <summary>
+    /// Records that the tree this layer will be applied onto already has the inode of
+    /// <paramref name="status"/> at <paramref name="relativePath"/> (a diff leaves unchanged files
+    /// out), so that a later path with the same inode becomes a hard link to it. False when this
+    /// layer already wrote the inode: then the path must be added too, and becomes a hard link.
+    /// </summary>
+    internal bool TryAssumeLinked(FileStatus status, string relativePath)
     {
-        ArgumentException.ThrowIfNullOrEmpty(root);
-        ArgumentException.ThrowIfNullOrEmpty(relativePath);
-        var (parentPath, name) = LayerPath.Split(relativePath);
-        using var parent = PosixFs.OpenDirectory(parentPath.Length == 0 ? root : Path.Combine(root, parentPath));
-        var status = PosixFs.StatAt(parent, name);
-        await AddAsync(parent, Path.Combine(root, relativePath), relativePath, name, status, cancellationToken).ConfigureAwait(false);
+        var inode = (status.Device, status.Inode);
+        if (_links.TryAdd(inode, relativePath))
+        {
+            _assumed.Add(inode);
+            return true;
+        }
+
+        return _assumed.Contains(inode);
     }
 
     /// <summary>Adds a whiteout that deletes <paramref name="relativePath"/> from the layers below.</summary>
@@ -100,6 +116,22 @@ public sealed class LayerWriter : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(entry);
         await _tar.WriteEntryAsync(Normalize(entry), content, cancellationToken).ConfigureAwait(false);
+        _entries++;
+    }
+
+    /// <summary>Adds <paramref name="entry"/> with the content of the current entry of <paramref name="source"/>, copied straight into the writer's buffer.</summary>
+    public async ValueTask AddEntryAsync(TarEntry entry, TarReader source, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(source);
+        await _tar.WriteHeaderAsync(Normalize(entry), cancellationToken).ConfigureAwait(false);
+        while (source.RemainingData > 0)
+        {
+            var buffer = await _tar.GetDataBufferAsync(int.MaxValue, cancellationToken).ConfigureAwait(false);
+            var read = await source.ReadDataAsync(buffer, cancellationToken).ConfigureAwait(false);
+            await _tar.AdvanceAsync(read, cancellationToken).ConfigureAwait(false);
+        }
+
         _entries++;
     }
 
@@ -138,20 +170,32 @@ public sealed class LayerWriter : IAsyncDisposable
         _entries++;
     }
 
+    private async ValueTask AddPathAsync(string root, string relativePath, bool withChildren, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        ArgumentException.ThrowIfNullOrEmpty(relativePath);
+        var (parentPath, name) = LayerPath.Split(relativePath);
+        using var parent = PosixFs.OpenDirectory(parentPath.Length == 0 ? root : Path.Combine(root, parentPath));
+        await AddWithChildrenAsync(parent, Path.Combine(root, relativePath), relativePath, name, withChildren, cancellationToken).ConfigureAwait(false);
+    }
+
     private async ValueTask AddChildrenAsync(string directoryPath, SafeFileHandle directory, string relative, CancellationToken cancellationToken)
     {
         foreach (var name in ListSorted(directoryPath))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var status = PosixFs.StatAt(directory, name);
-            var childRelative = LayerPath.Join(relative, name);
-            var childPath = Path.Join(directoryPath, name);
-            await AddAsync(directory, childPath, childRelative, name, status, cancellationToken).ConfigureAwait(false);
-            if (status.Kind == FileKind.Directory)
-            {
-                using var child = PosixFs.OpenAt(directory, name, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW);
-                await AddChildrenAsync(childPath, child, childRelative, cancellationToken).ConfigureAwait(false);
-            }
+            await AddWithChildrenAsync(directory, Path.Join(directoryPath, name), LayerPath.Join(relative, name), name, withChildren: true, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask AddWithChildrenAsync(SafeFileHandle parent, string fullPath, string relativePath, string name, bool withChildren, CancellationToken cancellationToken)
+    {
+        var status = PosixFs.StatAt(parent, name);
+        await AddAsync(parent, fullPath, relativePath, name, status, cancellationToken).ConfigureAwait(false);
+        if (withChildren && status.Kind == FileKind.Directory)
+        {
+            using var child = PosixFs.OpenAt(parent, name, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW);
+            await AddChildrenAsync(fullPath, child, relativePath, cancellationToken).ConfigureAwait(false);
         }
     }
 

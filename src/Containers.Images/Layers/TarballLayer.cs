@@ -41,6 +41,36 @@ public sealed class TarballLayer : ILayer
         return new TarballLayer(System.IO.Path.GetFullPath(blobPath), written.Digest, written.DiffId, written.Size, written.MediaType);
     }
 
+    /// <summary>
+    /// Makes a layer of the entries of the tar archive at <paramref name="archive"/>, as <c>docker
+    /// import</c> does: plain, gzip, bzip2 or zstd, sniffed from its first bytes (see
+    /// <see cref="ArchiveDecompression"/>). Every entry is read with our <see cref="Tar.TarReader"/>
+    /// and written again with our <see cref="Tar.TarWriter"/>, so xattrs, large ids and nanosecond
+    /// times pass unchanged, and the DiffID and digest are computed in the same pass. Names lose a
+    /// leading <c>./</c> or <c>/</c>, and the archive's root entry (<c>./</c>) is left out.
+    /// </summary>
+    /// <exception cref="NotFoundException">There is no such archive.</exception>
+    /// <exception cref="InvalidArgumentException">The archive is xz-compressed, does not decompress, is not a tar, or has a path that leaves the root.</exception>
+    public static async ValueTask<TarballLayer> FromArchiveAsync(string archive, string blobPath, LayerCompression compression = LayerCompression.Gzip, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(archive);
+        ArgumentException.ThrowIfNullOrEmpty(blobPath);
+        var (tar, archiveCompression) = await ArchiveDecompression.OpenAsync(archive, cancellationToken).ConfigureAwait(false);
+        var reader = new Tar.TarReader(tar, new Tar.TarReaderOptions { Subject = $"archive \"{archive}\"" });
+        await using (reader.ConfigureAwait(false))
+        {
+            try
+            {
+                var written = await WriteAsync(blobPath, compression, reader, archive, cancellationToken).ConfigureAwait(false);
+                return new TarballLayer(System.IO.Path.GetFullPath(blobPath), written.Digest, written.DiffId, written.Size, written.MediaType);
+            }
+            catch (Exception e) when (archiveCompression != ArchiveCompression.None && ArchiveDecompression.IsCorruption(e))
+            {
+                throw ArchiveDecompression.Corrupt(archive, archiveCompression, e);
+            }
+        }
+    }
+
     /// <summary>A layer from an existing tar file, compressed or not; its digests are computed by reading it.</summary>
     public static async ValueTask<TarballLayer> FromFileAsync(string path, bool docker = false, CancellationToken cancellationToken = default)
     {
@@ -64,6 +94,73 @@ public sealed class TarballLayer : ILayer
         }
 
         return new TarballLayer(System.IO.Path.GetFullPath(path), digest, diffId, new FileInfo(path).Length, MediaType.LayerFor(compression, docker));
+    }
+
+    private static async ValueTask<WrittenLayer> WriteAsync(string blobPath, LayerCompression compression, Tar.TarReader reader, string archive, CancellationToken cancellationToken)
+    {
+        var file = new FileStream(blobPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        try
+        {
+            var writer = new LayerWriter(file, new LayerWriterOptions { Compression = compression });
+            await using (writer.ConfigureAwait(false))
+            {
+                while (await reader.GetNextEntryAsync(cancellationToken).ConfigureAwait(false) is { } entry)
+                {
+                    if (NormalizeName(entry.Name, archive) is not { } name)
+                    {
+                        continue;
+                    }
+
+                    var linkName = entry.Type == Tar.TarEntryType.HardLink && entry.LinkName is { } target
+                        ? NormalizeName(target, archive) ?? target
+                        : entry.LinkName;
+                    await writer.AddEntryAsync(entry with { Name = name, LinkName = linkName }, reader, cancellationToken).ConfigureAwait(false);
+                }
+
+                return await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            File.Delete(blobPath);
+            throw;
+        }
+    }
+
+    /// <summary>"./usr/bin/" and "/usr/bin/" become "usr/bin/"; the root itself becomes null.</summary>
+    private static string? NormalizeName(string name, string archive)
+    {
+        var trimmed = name.AsSpan();
+        while (true)
+        {
+            if (trimmed.StartsWith("./", StringComparison.Ordinal))
+            {
+                trimmed = trimmed[2..];
+            }
+            else if (trimmed.StartsWith('/'))
+            {
+                trimmed = trimmed[1..];
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        if (trimmed.IsEmpty || trimmed is ".")
+        {
+            return null;
+        }
+
+        foreach (var range in trimmed.Split('/'))
+        {
+            if (trimmed[range] is "..")
+            {
+                throw new InvalidArgumentException($"archive \"{archive}\" has entry \"{name}\", which escapes the root with \"..\"; a layer holds only paths inside the root");
+            }
+        }
+
+        return trimmed.ToString();
     }
 
     public ValueTask<Stream> OpenCompressedAsync(CancellationToken cancellationToken = default)

@@ -31,6 +31,21 @@ public sealed class ErrnoTests
         Assert.That(error.Message, Is.EqualTo("mkdirat \"usr/bin\": File exists (errno 17)"));
     }
 
+    [TestCase(Errno.ENOENT, typeof(NotFoundException))]
+    [TestCase(Errno.ENAMETOOLONG, typeof(IOException))]
+    public void WithContext_KeepsTypeErrnoAndCause(int errno, Type expected)
+    {
+        var cause = Errno.ToException(errno, "openat", "\"x\"");
+
+        var error = Errno.WithContext(cause, "layer sha256:ab entry \"usr/x\"");
+
+        Assert.That(error, Is.TypeOf(expected));
+        Assert.That(Errno.Of(error), Is.EqualTo(errno));
+        Assert.That(error.InnerException, Is.SameAs(cause));
+        Assert.That(error.Message, Is.EqualTo($"layer sha256:ab entry \"usr/x\": {cause.Message}"));
+        Assert.That(error.HResult, Is.EqualTo(cause.HResult));
+    }
+
     [Test]
     public void Of_ForeignException_IsZero() => Assert.That(Errno.Of(new IOException("other")), Is.Zero);
 }

@@ -2,6 +2,7 @@ using Containers.Errors;
 using Containers.Images.Layers;
 using Containers.Images.Layers.Tar;
 using Containers.Images.Tests.Layout;
+using Containers.Linux;
 
 namespace Containers.Images.Tests.Layers;
 
@@ -81,6 +82,42 @@ public sealed class LayerApplierTests
     }
 
     [Test]
+    public async Task Apply_ChangesInsideUnlistedLowerDirectories_KeepTheirTimes()
+    {
+        var root = Directory.CreateDirectory(Path.Combine(_dir, "root")).FullName;
+        var then = new UnixTime(1_600_000_000, 123_456_789);
+        (TarEntry, byte[]?) Dated((TarEntry Entry, byte[]? Data) e) => (e.Entry with { ModificationTime = then }, e.Data);
+        await LayerApplier.ApplyAsync(await TarAsync(Dated(Dir("added/")), Dated(Dir("removed/")), Dated(File("removed/old", "1")), Dated(Dir("opaque/")), Dated(File("opaque/old", "2")), Dated(Dir("listed/")), Dated(File("listed/old", "3"))), root);
+
+        var listed = new UnixTime(1_700_000_000, 5);
+        await LayerApplier.ApplyAsync(await TarAsync(File("added/new", "4"), File("added/sub/deeper", "5"), Empty("removed/.wh.old"), Empty("opaque/.wh..wh..opq"), Empty("listed/.wh.old"), (new TarEntry { Name = "listed/", Type = TarEntryType.Directory, Mode = 0x1ed, ModificationTime = listed }, null)), root);
+
+        Assert.Multiple(() =>
+        {
+            foreach (var directory in new[] { "added", "removed", "opaque" })
+            {
+                Assert.That(PosixFs.StatAt(null, Path.Combine(root, directory)).MTime, Is.EqualTo((then.Seconds, then.Nanoseconds)), directory);
+            }
+
+            Assert.That(PosixFs.StatAt(null, Path.Combine(root, "listed")).MTime, Is.EqualTo((listed.Seconds, listed.Nanoseconds)), "a directory the layer lists takes the layer's time");
+            Assert.That(Path.Exists(Path.Combine(root, "removed/old")) || Path.Exists(Path.Combine(root, "opaque/old")) || Path.Exists(Path.Combine(root, "listed/old")), Is.False);
+            Assert.That(Path.Exists(Path.Combine(root, "added/sub/deeper")), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task Apply_FileOverLowerDirectoryBelowTheRoot_ReplacesTheDirectory()
+    {
+        var root = Directory.CreateDirectory(Path.Combine(_dir, "root")).FullName;
+        await LayerApplier.ApplyAsync(await TarAsync(Dir("usr/"), Dir("usr/bin/"), File("usr/bin/tool", "1")), root);
+
+        await LayerApplier.ApplyAsync(await TarAsync(File("usr/bin", "now a file"), File("usr/after", "2")), root);
+
+        Assert.That(await System.IO.File.ReadAllTextAsync(Path.Combine(root, "usr/bin")), Is.EqualTo("now a file"));
+        Assert.That(await System.IO.File.ReadAllTextAsync(Path.Combine(root, "usr/after")), Is.EqualTo("2"));
+    }
+
+    [Test]
     public async Task Apply_HardLinkInsideLayer_SharesTheInode()
     {
         var root = Directory.CreateDirectory(Path.Combine(_dir, "root")).FullName;
@@ -125,5 +162,47 @@ public sealed class LayerApplierTests
 
         Assert.That(error!.Message, Does.Contain("\"escape/planted\""));
         Assert.That(Directory.EnumerateFileSystemEntries(outside), Is.Empty);
+    }
+
+    [Test]
+    public async Task Apply_CorruptGzip_FailsInsteadOfHanging()
+    {
+        var root = Directory.CreateDirectory(Path.Combine(_dir, "root")).FullName;
+        using var gz = new MemoryStream();
+        await using (var zip = new System.IO.Compression.GZipStream(gz, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await (await TarAsync(File("a", new string('x', 100_000)))).CopyToAsync(zip);
+        }
+
+        var bytes = gz.ToArray();
+        bytes[bytes.Length / 2] ^= 0xff;
+        bytes[(bytes.Length / 2) + 1] ^= 0xff;
+
+        Assert.That(async () => await LayerApplier.ApplyAsync(new MemoryStream(bytes), root), Throws.InstanceOf<Exception>());
+    }
+
+    [Test]
+    public async Task ApplyStack_ReportsEachLayer_AndPublishesTheRootfsWhole()
+    {
+        var layers = new List<ILayer>();
+        foreach (var (name, tar) in new[] { ("one", await TarAsync(File("a", "1"))), ("two", await TarAsync(File("b", "2"), Empty(".wh.a"))) })
+        {
+            var path = Path.Combine(_dir, name);
+            await System.IO.File.WriteAllBytesAsync(path, tar.ToArray());
+            layers.Add(await TarballLayer.FromFileAsync(path));
+        }
+
+        var reports = new List<LayerApplyProgress>();
+        var root = Path.Combine(_dir, "rootfs");
+        await LayerApplier.ApplyStackAsync(layers, root, progress: new SyncProgress<LayerApplyProgress>(reports.Add));
+
+        Assert.That(reports.Select(r => (r.Index, r.Count, r.Digest, r.Result.DiffId)), Is.EqualTo(layers.Select((l, i) => (i, 2, l.Digest, l.DiffId))));
+        Assert.That(Directory.EnumerateFileSystemEntries(root).Select(Path.GetFileName), Is.EqualTo(new[] { "b" }));
+        Assert.That(Directory.EnumerateDirectories(_dir, "rootfs.partial-*"), Is.Empty);
+    }
+
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 }

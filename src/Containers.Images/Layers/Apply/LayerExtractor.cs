@@ -20,24 +20,49 @@ internal sealed class LayerExtractor : IDisposable
     private readonly SafeFileHandle _root;
     private readonly LayerApplyOptions _options;
     private readonly string _subject;
+    private readonly IRemovalObserver? _observer;
 
     // What this layer itself created: its whiteouts must only touch lower layers.
     private readonly HashSet<string> _created = new(StringComparer.Ordinal);
     private readonly List<(string Path, UnixTime Time)> _directoryTimes = [];
+
+    // Lower directories this layer adds to or removes from without listing them: their times are
+    // put back at the end, so the tree does not depend on when it was applied (umoci does the same).
+    private readonly HashSet<string> _keptPaths = new(StringComparer.Ordinal);
+    private readonly Dictionary<(ulong Device, ulong Inode), (string Path, FileStatus Status)> _keptTimes = [];
     private readonly byte[] _data = ArrayPool<byte>.Shared.Rent(DataBufferSize);
 
     // One cached parent: tar streams list a directory's entries together.
     private string? _cachedPath;
     private SafeFileHandle? _cachedParent;
 
-    public LayerExtractor(SafeFileHandle root, LayerApplyOptions options, string subject)
+    public LayerExtractor(SafeFileHandle root, LayerApplyOptions options, string subject, IRemovalObserver? observer = null)
     {
         _root = root;
         _options = options;
         _subject = subject;
+        _observer = observer;
     }
 
     public async ValueTask ApplyAsync(TarReader reader, TarEntry entry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ApplyEntryAsync(reader, entry, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Errno.Of(e) != 0 && !e.Message.Contains(EntryContext(entry), StringComparison.Ordinal))
+        {
+            // A syscall failed in a helper whose message names only a path (a name over NAME_MAX, no fds left): say which entry.
+            throw Errno.WithContext(e, EntryContext(entry));
+        }
+        catch (IOException e) when (Errno.Of(e) == 0 && !e.Message.Contains(EntryContext(entry), StringComparison.Ordinal))
+        {
+            // The same for .NET's own I/O on our descriptors (writing content to a full disk, listing a directory).
+            throw new IOException($"{EntryContext(entry)}: {e.Message}", e);
+        }
+    }
+
+    private async ValueTask ApplyEntryAsync(TarReader reader, TarEntry entry, CancellationToken cancellationToken)
     {
         var path = LayerPath.Clean(entry.Name, _subject);
         if (path.Length == 0)
@@ -59,8 +84,12 @@ internal sealed class LayerExtractor : IDisposable
             return;
         }
 
+        var existingParent = OpenParent(entry, parentPath);
+        KeepTimes(existingParent, parentPath);
+        ReplaceExisting(entry, existingParent, path, name);
+
+        // Removing a directory or a symlink drops the cached parent, so it is looked up again.
         var parent = OpenParent(entry, parentPath);
-        ReplaceExisting(entry, parent, path, name);
         switch (entry.Type)
         {
             case TarEntryType.Directory:
@@ -127,23 +156,22 @@ internal sealed class LayerExtractor : IDisposable
         _created.Add(path);
     }
 
-    /// <summary>Sets directory times last, deepest first, once nothing more is created inside them.</summary>
+    /// <summary>
+    /// Sets directory times last, once nothing more is created inside them: first the kept times
+    /// of lower directories this layer does not list, then, deepest first, the times of the
+    /// directories it lists (which win when a directory is both).
+    /// </summary>
     public void Finish()
     {
+        foreach (var (path, status) in _keptTimes.Values)
+        {
+            SetDirectoryTimes(path, status.ATime, status.MTime);
+        }
+
         for (var i = _directoryTimes.Count - 1; i >= 0; i--)
         {
             var (path, time) = _directoryTimes[i];
-            var errno = PosixFs.TryOpenInRoot(_root, path.Length == 0 ? "." : path, LibC.O_PATH | LibC.O_NOFOLLOW | LibC.O_DIRECTORY, out var handle);
-            if (errno != 0)
-            {
-                // Replaced or removed by a later entry of this layer.
-                continue;
-            }
-
-            using (handle)
-            {
-                PosixFs.SetTimes(handle!, (time.Seconds, time.Nanoseconds), (time.Seconds, time.Nanoseconds));
-            }
+            SetDirectoryTimes(path, (time.Seconds, time.Nanoseconds), (time.Seconds, time.Nanoseconds));
         }
     }
 
@@ -153,10 +181,43 @@ internal sealed class LayerExtractor : IDisposable
         ArrayPool<byte>.Shared.Return(_data);
     }
 
+    private void SetDirectoryTimes(string path, (long Seconds, uint Nanoseconds) atime, (long Seconds, uint Nanoseconds) mtime)
+    {
+        var errno = PosixFs.TryOpenInRoot(_root, path.Length == 0 ? "." : path, LibC.O_PATH | LibC.O_NOFOLLOW | LibC.O_DIRECTORY, out var handle);
+        if (errno != 0)
+        {
+            // Replaced or removed by a later entry of this layer.
+            return;
+        }
+
+        using (handle)
+        {
+            PosixFs.SetTimes(handle!, atime, mtime);
+        }
+    }
+
+    /// <summary>
+    /// Remembers the times of a directory from the layers below before this layer first changes
+    /// its entries; one this layer created or lists gets its times from the layer instead.
+    /// </summary>
+    private void KeepTimes(SafeFileHandle directory, string path)
+    {
+        if (_created.Contains(path) || !_keptPaths.Add(path))
+        {
+            return;
+        }
+
+        // By inode: through a lower symlink ("lib" -> "usr/lib") two paths can name one directory,
+        // and the first sight holds the times from before this layer touched it.
+        var status = PosixFs.Stat(directory);
+        _keptTimes.TryAdd((status.Device, status.Inode), (path, status));
+    }
+
     private void ApplyWhiteout(TarEntry entry, string parentPath, string name)
     {
         if (name == Whiteout.Opaque)
         {
+            _observer?.ChildrenRemoved(parentPath);
             var directory = OpenDirectoryCreating(entry, parentPath);
             using (directory.Owned ? directory.Handle : null)
             {
@@ -184,6 +245,8 @@ internal sealed class LayerExtractor : IDisposable
             return;
         }
 
+        _observer?.PathRemoved(targetPath);
+
         var errno = PosixFs.TryOpenInRoot(_root, parentPath.Length == 0 ? "." : parentPath, DirectoryPathFlags, out var parent);
         if (errno is Errno.ENOENT or Errno.ENOTDIR)
         {
@@ -193,6 +256,7 @@ internal sealed class LayerExtractor : IDisposable
         Check(entry, errno, "openat2");
         using (parent)
         {
+            KeepTimes(parent!, parentPath);
             Remove(entry, parent!, target);
         }
     }
@@ -200,6 +264,7 @@ internal sealed class LayerExtractor : IDisposable
     /// <summary>Removes every child of a directory that this layer did not create, recursing into the ones it did.</summary>
     private void RemoveLowerChildren(SafeFileHandle directory, string directoryPath)
     {
+        KeepTimes(directory, directoryPath);
         using var listing = PosixFs.OpenAt(directory, ".", LibC.O_RDONLY | LibC.O_DIRECTORY);
         foreach (var name in ListNames(listing))
         {
@@ -233,9 +298,15 @@ internal sealed class LayerExtractor : IDisposable
             return;
         }
 
-        if (entry.Type == TarEntryType.HardLink && LayerPath.Clean(entry.LinkName ?? string.Empty, _subject, "hard link target") == path)
+        if (entry.Type == TarEntryType.HardLink && HardLinkTarget(entry) == path)
         {
             throw Refuse(entry, "is a hard link to itself");
+        }
+
+        if (entry.Type == TarEntryType.Directory)
+        {
+            // A directory over a non-directory: what the layers below had under this name is gone.
+            _observer?.PathRemoved(path);
         }
 
         Remove(entry, parent, name);
@@ -264,12 +335,57 @@ internal sealed class LayerExtractor : IDisposable
         }
     }
 
-    /// <summary>rm -rf of one name under a directory descriptor, never following a symlink.</summary>
+    /// <summary>
+    /// rm -rf of one name under a directory descriptor, never following a symlink. It walks with a
+    /// stack of its own, not by recursion: symlinks let a stack of layers build trees far deeper
+    /// than any one name, deep enough to overflow the call stack and kill the process.
+    /// </summary>
     internal static void RemoveTree(SafeFileHandle parent, string name)
     {
-        if (PosixFs.TryUnlinkAt(parent, name) is var errno && errno is 0 or Errno.ENOENT)
+        if (TryUnlinkNonDirectory(parent, name))
         {
             return;
+        }
+
+        var stack = new Stack<(SafeFileHandle Directory, string Name, List<string> Children)>();
+        try
+        {
+            stack.Push(OpenForRemoval(parent, name));
+            while (stack.TryPeek(out var top))
+            {
+                if (top.Children.Count > 0)
+                {
+                    var child = top.Children[^1];
+                    top.Children.RemoveAt(top.Children.Count - 1);
+                    if (!TryUnlinkNonDirectory(top.Directory, child))
+                    {
+                        stack.Push(OpenForRemoval(top.Directory, child));
+                    }
+
+                    continue;
+                }
+
+                stack.Pop();
+                top.Directory.Dispose();
+                PosixFs.UnlinkAt(stack.TryPeek(out var above) ? above.Directory : parent, top.Name, directory: true);
+            }
+        }
+        finally
+        {
+            foreach (var (directory, _, _) in stack)
+            {
+                directory.Dispose();
+            }
+        }
+    }
+
+    /// <summary>unlinkat of anything but a directory; false when <paramref name="name"/> is a directory.</summary>
+    private static bool TryUnlinkNonDirectory(SafeFileHandle parent, string name)
+    {
+        var errno = PosixFs.TryUnlinkAt(parent, name);
+        if (errno is 0 or Errno.ENOENT)
+        {
+            return true;
         }
 
         if (errno != Errno.EISDIR && errno != Errno.EPERM)
@@ -277,15 +393,21 @@ internal sealed class LayerExtractor : IDisposable
             throw Errno.ToException(errno, "unlinkat", $"\"{name}\"");
         }
 
-        using (var directory = PosixFs.OpenAt(parent, name, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW))
-        {
-            foreach (var child in ListNames(directory))
-            {
-                RemoveTree(directory, child);
-            }
-        }
+        return false;
+    }
 
-        PosixFs.UnlinkAt(parent, name, directory: true);
+    private static (SafeFileHandle Directory, string Name, List<string> Children) OpenForRemoval(SafeFileHandle parent, string name)
+    {
+        var directory = PosixFs.OpenAt(parent, name, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW);
+        try
+        {
+            return (directory, name, ListNames(directory));
+        }
+        catch
+        {
+            directory.Dispose();
+            throw;
+        }
     }
 
     private static List<string> ListNames(SafeFileHandle directory)
@@ -300,9 +422,15 @@ internal sealed class LayerExtractor : IDisposable
         return names;
     }
 
+    /// <summary>A hard link's target as a clean path inside the root; one that is empty or climbs out is refused.</summary>
+    private string HardLinkTarget(TarEntry entry) =>
+        string.IsNullOrEmpty(entry.LinkName)
+            ? throw Refuse(entry, "is a hard link with an empty target")
+            : LayerPath.Clean(entry.LinkName, _subject, $"entry \"{entry.Name}\": hard link target");
+
     private void Link(TarEntry entry, SafeFileHandle parent, string name)
     {
-        var target = LayerPath.Clean(entry.LinkName ?? string.Empty, _subject, $"hard link \"{entry.Name}\" target");
+        var target = HardLinkTarget(entry);
         if (target.Length == 0)
         {
             throw Refuse(entry, "is a hard link to the root");
@@ -426,6 +554,7 @@ internal sealed class LayerExtractor : IDisposable
         var parent = OpenDirectoryCreating(entry, parentPath);
         using (parent.Owned ? parent.Handle : null)
         {
+            KeepTimes(parent.Handle, parentPath);
             Check(entry, PosixFs.TryMakeDirectoryAt(parent.Handle, name, (UnixFileMode)0x1ed), "mkdirat", allowExisting: true);
             _created.Add(path);
             errno = PosixFs.TryOpenAt(parent.Handle, name, DirectoryPathFlags | LibC.O_NOFOLLOW, out handle);
@@ -453,8 +582,10 @@ internal sealed class LayerExtractor : IDisposable
             return;
         }
 
-        throw Errno.ToException(errno, call, $"for {_subject} entry \"{entry.Name}\"");
+        throw Errno.ToException(errno, call, $"for {EntryContext(entry)}");
     }
 
-    private InvalidArgumentException Refuse(TarEntry entry, string what) => new($"{_subject} entry \"{entry.Name}\" {what}");
+    private string EntryContext(TarEntry entry) => $"{_subject} entry \"{entry.Name}\"";
+
+    private InvalidArgumentException Refuse(TarEntry entry, string what) => new($"{EntryContext(entry)} {what}");
 }

@@ -27,6 +27,9 @@ public sealed class TarReader : IAsyncDisposable
     private bool _finished;
     private TarEntry? _current;
 
+    // The last entry returned, so that an error in the header after it can say where it is.
+    private string? _previous;
+
     public TarReader(Stream stream, TarReaderOptions? options = null, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -70,7 +73,10 @@ public sealed class TarReader : IAsyncDisposable
 
             if (available < BlockSize)
             {
-                throw Malformed($"ends inside a header after {_bytesRead} bytes; the archive is truncated");
+                // Name what the cut header and the entry before it say, to show where the stream broke.
+                var partial = available >= 100 ? $" of entry \"{Truncate(Printable(DecodeString(_buffer.AsSpan(_start, 100))))}\"" : string.Empty;
+                var after = _previous is null ? string.Empty : $" (after entry \"{Truncate(_previous)}\")";
+                throw Malformed($"ends inside the header{partial}{after} after {_bytesRead} bytes; the archive is truncated");
             }
 
             var header = _buffer.AsSpan(_start, BlockSize);
@@ -88,7 +94,7 @@ public sealed class TarReader : IAsyncDisposable
 
             VerifyChecksum(header);
             var typeflag = header[156];
-            var size = ParseNumber(header.Slice(124, 12), "size");
+            var size = ParseNumber(header, 124, 12, "size");
             if (size < 0)
             {
                 throw Malformed($"has an entry with negative size {size}");
@@ -99,11 +105,12 @@ public sealed class TarReader : IAsyncDisposable
                 case (byte)'x':
                 case (byte)'g':
                     {
+                        var headerName = HeaderName(header);
                         _start += BlockSize;
-                        var records = await ReadMetadataAsync(size, "PAX header", _options.MaxPaxHeaderSize, cancellationToken).ConfigureAwait(false);
+                        var records = await ReadMetadataAsync(size, "PAX header", headerName, _options.MaxPaxHeaderSize, cancellationToken).ConfigureAwait(false);
                         if (typeflag == 'x')
                         {
-                            ParsePax(records.Array.AsSpan(0, records.Length), ref pending);
+                            ParsePax(records.Array.AsSpan(0, records.Length), headerName, ref pending);
                         }
 
                         ArrayPool<byte>.Shared.Return(records.Array);
@@ -113,8 +120,9 @@ public sealed class TarReader : IAsyncDisposable
                 case (byte)'L':
                 case (byte)'K':
                     {
+                        var headerName = HeaderName(header);
                         _start += BlockSize;
-                        var value = await ReadMetadataAsync(size, "GNU long name", _options.MaxPathLength + 1, cancellationToken).ConfigureAwait(false);
+                        var value = await ReadMetadataAsync(size, "GNU long name", headerName, _options.MaxPathLength + 1, cancellationToken).ConfigureAwait(false);
                         var text = DecodeString(value.Array.AsSpan(0, value.Length));
                         ArrayPool<byte>.Shared.Return(value.Array);
                         if (typeflag == 'L')
@@ -142,6 +150,7 @@ public sealed class TarReader : IAsyncDisposable
             _remaining = entry.Size;
             _padding = (int)((BlockSize - (entry.Size % BlockSize)) % BlockSize);
             _current = entry;
+            _previous = entry.Name;
             return entry;
         }
     }
@@ -178,7 +187,7 @@ public sealed class TarReader : IAsyncDisposable
 
         if (got == 0)
         {
-            throw Malformed($"ends inside the content of \"{_current?.Name}\" with {_remaining} bytes missing; the archive is truncated");
+            throw Malformed($"ends inside the content of entry \"{_current?.Name}\" with {_remaining} bytes missing; the archive is truncated");
         }
 
         _remaining -= got;
@@ -254,12 +263,12 @@ public sealed class TarReader : IAsyncDisposable
             (byte)'0' or (byte)'7' => TarEntryType.RegularFile,
             0 => name.EndsWith('/') ? TarEntryType.Directory : TarEntryType.RegularFile,
             (byte)'1' or (byte)'2' or (byte)'3' or (byte)'4' or (byte)'5' or (byte)'6' => (TarEntryType)typeflag,
-            (byte)'S' => throw Malformed($"has sparse file \"{name}\" (GNU type 'S'); sparse files are not supported in layers"),
+            (byte)'S' => throw Malformed($"has entry \"{name}\", a sparse file (GNU type 'S'); sparse files are not supported in layers"),
             _ => throw Malformed($"has entry \"{name}\" of unsupported type '{(char)typeflag}' (0x{typeflag:x2}); layers hold files, directories, links, devices and FIFOs"),
         };
         if (pending.Sparse)
         {
-            throw Malformed($"has sparse file \"{name}\" (PAX GNU.sparse); sparse files are not supported in layers");
+            throw Malformed($"has entry \"{name}\", a sparse file (PAX GNU.sparse); sparse files are not supported in layers");
         }
 
         var linkName = pending.LinkPath ?? pending.LongLink;
@@ -268,10 +277,10 @@ public sealed class TarReader : IAsyncDisposable
             linkName = DecodeString(header.Slice(157, 100));
         }
 
-        CheckPath(name, "name");
+        CheckPath(name, name, "name");
         if (linkName is not null)
         {
-            CheckPath(linkName, $"link target of \"{name}\"");
+            CheckPath(linkName, name, "link target");
         }
 
         var entrySize = pending.Size ?? size;
@@ -279,16 +288,16 @@ public sealed class TarReader : IAsyncDisposable
         {
             Name = name,
             Type = type,
-            Mode = (int)(ParseNumber(header.Slice(100, 8), "mode") & 0xfff),
-            Uid = pending.Uid ?? ParseNumber(header.Slice(108, 8), "uid"),
-            Gid = pending.Gid ?? ParseNumber(header.Slice(116, 8), "gid"),
-            ModificationTime = pending.ModificationTime ?? new UnixTime(ParseNumber(header.Slice(136, 12), "mtime"), 0),
+            Mode = (int)(ParseNumber(header, 100, 8, "mode") & 0xfff),
+            Uid = pending.Uid ?? ParseNumber(header, 108, 8, "uid"),
+            Gid = pending.Gid ?? ParseNumber(header, 116, 8, "gid"),
+            ModificationTime = pending.ModificationTime ?? new UnixTime(ParseNumber(header, 136, 12, "mtime"), 0),
             Size = type == TarEntryType.RegularFile ? entrySize : 0,
             LinkName = type is TarEntryType.HardLink or TarEntryType.SymbolicLink ? linkName ?? string.Empty : null,
             UserName = pending.UserName ?? (ustar || gnu ? NullIfEmpty(DecodeString(header.Slice(265, 32))) : null),
             GroupName = pending.GroupName ?? (ustar || gnu ? NullIfEmpty(DecodeString(header.Slice(297, 32))) : null),
-            DeviceMajor = type is TarEntryType.CharacterDevice or TarEntryType.BlockDevice ? (int)ParseNumber(header.Slice(329, 8), "devmajor") : 0,
-            DeviceMinor = type is TarEntryType.CharacterDevice or TarEntryType.BlockDevice ? (int)ParseNumber(header.Slice(337, 8), "devminor") : 0,
+            DeviceMajor = type is TarEntryType.CharacterDevice or TarEntryType.BlockDevice ? (int)ParseNumber(header, 329, 8, "devmajor") : 0,
+            DeviceMinor = type is TarEntryType.CharacterDevice or TarEntryType.BlockDevice ? (int)ParseNumber(header, 337, 8, "devminor") : 0,
             ExtendedAttributes = (IReadOnlyDictionary<string, byte[]>?)pending.Xattrs ?? TarEntry.Empty,
         };
         if (entrySize < 0 || entry.Uid < 0 || entry.Gid < 0)
@@ -300,25 +309,27 @@ public sealed class TarReader : IAsyncDisposable
         return entry;
     }
 
-    private void CheckPath(string value, string what)
+    /// <summary>Caps a name or link target of the entry <paramref name="name"/>, and refuses a NUL in it (PAX values may carry one).</summary>
+    private void CheckPath(string value, string name, string what)
     {
         if (Encoding.UTF8.GetByteCount(value) > _options.MaxPathLength)
         {
-            throw Limit($"has a {what} of {Encoding.UTF8.GetByteCount(value)} bytes (\"{Truncate(value)}\"), over the limit of {_options.MaxPathLength}", nameof(TarReaderOptions.MaxPathLength));
+            var entry = what == "name" ? "an entry" : $"entry \"{Truncate(name)}\" with a";
+            throw Limit($"has {entry} {what} of {Encoding.UTF8.GetByteCount(value)} bytes (\"{Truncate(value)}\"), over the limit of {_options.MaxPathLength}", nameof(TarReaderOptions.MaxPathLength));
         }
 
         if (value.Contains('\0', StringComparison.Ordinal))
         {
-            throw Malformed($"has a {what} with a NUL byte (\"{Truncate(value)}\")");
+            throw Malformed($"has entry \"{Truncate(name).Replace("\0", "\\0", StringComparison.Ordinal)}\" with a NUL byte in its {what}, where a C reader would cut it short");
         }
     }
 
-    private async ValueTask<(byte[] Array, int Length)> ReadMetadataAsync(long size, string what, int limit, CancellationToken cancellationToken)
+    private async ValueTask<(byte[] Array, int Length)> ReadMetadataAsync(long size, string what, string headerName, int limit, CancellationToken cancellationToken)
     {
         if (size > limit)
         {
             var knob = what == "PAX header" ? nameof(TarReaderOptions.MaxPaxHeaderSize) : nameof(TarReaderOptions.MaxPathLength);
-            throw Limit($"has a {what} of {size} bytes, over the limit of {limit}", knob);
+            throw Limit($"has a {what} of {size} bytes (entry \"{headerName}\"), over the limit of {limit}", knob);
         }
 
         var length = (int)size;
@@ -330,7 +341,7 @@ public sealed class TarReader : IAsyncDisposable
             if (available == 0)
             {
                 ArrayPool<byte>.Shared.Return(array);
-                throw Malformed($"ends inside a {what}; the archive is truncated");
+                throw Malformed($"ends inside a {what} (entry \"{headerName}\"); the archive is truncated");
             }
 
             var take = Math.Min(available, length - copied);
@@ -343,7 +354,8 @@ public sealed class TarReader : IAsyncDisposable
         return (array, length);
     }
 
-    private void ParsePax(ReadOnlySpan<byte> records, ref PendingHeaders pending)
+    /// <summary>Parses the records of the PAX header entry <paramref name="header"/> (its name, for errors).</summary>
+    private void ParsePax(ReadOnlySpan<byte> records, string header, ref PendingHeaders pending)
     {
         while (!records.IsEmpty)
         {
@@ -351,7 +363,7 @@ public sealed class TarReader : IAsyncDisposable
             var space = records.IndexOf((byte)' ');
             if (space <= 0 || !int.TryParse(records[..space], System.Globalization.NumberStyles.None, null, out var length) || length <= space + 1 || length > records.Length || records[length - 1] != '\n')
             {
-                throw Malformed("has a malformed PAX record");
+                throw Malformed($"has a malformed PAX record in entry \"{header}\" (\"{Truncate(Printable(Encoding.UTF8.GetString(records[..Math.Min(records.Length, 64)])))}\")");
             }
 
             var record = records[(space + 1)..(length - 1)];
@@ -359,7 +371,7 @@ public sealed class TarReader : IAsyncDisposable
             var equals = record.IndexOf((byte)'=');
             if (equals <= 0)
             {
-                throw Malformed("has a PAX record with no key");
+                throw Malformed($"has a PAX record with no key in entry \"{header}\"");
             }
 
             var key = record[..equals];
@@ -382,11 +394,12 @@ public sealed class TarReader : IAsyncDisposable
             var empty = value.IsEmpty;
             switch (Encoding.ASCII.GetString(key))
             {
+                // Kept whole, NULs included, so that CheckPath refuses what a C reader would cut short.
                 case "path":
-                    pending.Path = empty ? null : DecodeString(value);
+                    pending.Path = empty ? null : Encoding.UTF8.GetString(value);
                     break;
                 case "linkpath":
-                    pending.LinkPath = empty ? null : DecodeString(value);
+                    pending.LinkPath = empty ? null : Encoding.UTF8.GetString(value);
                     break;
                 case "uname":
                     pending.UserName = empty ? null : DecodeString(value);
@@ -395,16 +408,16 @@ public sealed class TarReader : IAsyncDisposable
                     pending.GroupName = empty ? null : DecodeString(value);
                     break;
                 case "size":
-                    pending.Size = empty ? null : ParseDecimal(value, "size");
+                    pending.Size = empty ? null : ParseDecimal(value, "size", header);
                     break;
                 case "uid":
-                    pending.Uid = empty ? null : ParseDecimal(value, "uid");
+                    pending.Uid = empty ? null : ParseDecimal(value, "uid", header);
                     break;
                 case "gid":
-                    pending.Gid = empty ? null : ParseDecimal(value, "gid");
+                    pending.Gid = empty ? null : ParseDecimal(value, "gid", header);
                     break;
                 case "mtime":
-                    pending.ModificationTime = empty ? null : ParseTime(value);
+                    pending.ModificationTime = empty ? null : ParseTime(value, header);
                     break;
                 default:
                     break;
@@ -412,23 +425,23 @@ public sealed class TarReader : IAsyncDisposable
         }
     }
 
-    private long ParseDecimal(ReadOnlySpan<byte> value, string field)
+    private long ParseDecimal(ReadOnlySpan<byte> value, string field, string header)
     {
         if (!long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var result))
         {
-            throw Malformed($"has PAX {field} \"{Truncate(Encoding.ASCII.GetString(value))}\", which is not a non-negative integer");
+            throw Malformed($"has PAX {field} \"{Truncate(Encoding.ASCII.GetString(value))}\" in entry \"{header}\", which is not a non-negative integer");
         }
 
         return result;
     }
 
-    private UnixTime ParseTime(ReadOnlySpan<byte> value)
+    private UnixTime ParseTime(ReadOnlySpan<byte> value, string header)
     {
         var negative = !value.IsEmpty && value[0] == '-';
         var digits = negative ? value[1..] : value;
         var dot = digits.IndexOf((byte)'.');
         var whole = dot < 0 ? digits : digits[..dot];
-        var seconds = ParseDecimal(whole, "mtime");
+        var seconds = ParseDecimal(whole, "mtime", header);
         uint nanos = 0;
         if (dot >= 0)
         {
@@ -438,7 +451,7 @@ public sealed class TarReader : IAsyncDisposable
                 var digit = i < fraction.Length ? fraction[i] - '0' : 0;
                 if (digit is < 0 or > 9)
                 {
-                    throw Malformed($"has PAX mtime \"{Encoding.ASCII.GetString(value)}\", which is not a decimal time");
+                    throw Malformed($"has PAX mtime \"{Truncate(Encoding.ASCII.GetString(value))}\" in entry \"{header}\", which is not a decimal time");
                 }
 
                 nanos = (nanos * 10) + (uint)digit;
@@ -453,14 +466,16 @@ public sealed class TarReader : IAsyncDisposable
         return nanos == 0 ? new UnixTime(-seconds, 0) : new UnixTime(-seconds - 1, 1_000_000_000 - nanos);
     }
 
-    private long ParseNumber(ReadOnlySpan<byte> field, string name)
+    /// <summary>The octal (or GNU base-256) number in <paramref name="header"/>'s field at <paramref name="offset"/>.</summary>
+    private long ParseNumber(ReadOnlySpan<byte> header, int offset, int length, string name)
     {
+        var field = header.Slice(offset, length);
         if ((field[0] & 0x80) != 0)
         {
             // GNU base-256: big-endian two's complement; only non-negative values make sense here.
             if (field[0] == 0xff)
             {
-                throw Malformed($"has a negative base-256 {name}");
+                throw Malformed($"has a header for {HeaderContext(header)} with a negative base-256 {name}");
             }
 
             long value = field[0] & 0x7f;
@@ -468,7 +483,7 @@ public sealed class TarReader : IAsyncDisposable
             {
                 if (value > (long.MaxValue >> 8))
                 {
-                    throw Malformed($"has a base-256 {name} too large for 64 bits");
+                    throw Malformed($"has a header for {HeaderContext(header)} with a base-256 {name} too large for 64 bits");
                 }
 
                 value = (value << 8) | field[i];
@@ -489,7 +504,7 @@ public sealed class TarReader : IAsyncDisposable
         {
             if (b is < (byte)'0' or > (byte)'7')
             {
-                throw Malformed($"has a header whose {name} field is not octal (\"{Encoding.ASCII.GetString(field).TrimEnd('\0')}\")");
+                throw Malformed($"has a header for {HeaderContext(header)} whose {name} field is not octal (\"{Printable(Encoding.ASCII.GetString(field).TrimEnd('\0'))}\")");
             }
 
             result = (result << 3) | (uint)(b - '0');
@@ -500,7 +515,7 @@ public sealed class TarReader : IAsyncDisposable
 
     private void VerifyChecksum(ReadOnlySpan<byte> header)
     {
-        var stored = ParseNumber(header.Slice(148, 8), "checksum");
+        var stored = ParseNumber(header, 148, 8, "checksum");
         long unsigned = 0;
         long signed = 0;
         for (var i = 0; i < BlockSize; i++)
@@ -512,7 +527,7 @@ public sealed class TarReader : IAsyncDisposable
 
         if (stored != unsigned && stored != signed)
         {
-            throw Malformed($"has a header at byte {_bytesRead - (_end - _start)} whose checksum {stored} does not match its contents ({unsigned}); the archive is corrupt or not a tar");
+            throw Malformed($"has a header for {HeaderContext(header)} at byte {_bytesRead - (_end - _start)} whose checksum {stored} does not match its contents ({unsigned}); the archive is corrupt or not a tar");
         }
     }
 
@@ -547,7 +562,7 @@ public sealed class TarReader : IAsyncDisposable
         {
             if (_end == _start && await FillAsync(1, cancellationToken).ConfigureAwait(false) == 0)
             {
-                throw Malformed($"ends inside the content of \"{_current?.Name}\"; the archive is truncated");
+                throw Malformed($"ends inside the content of entry \"{_current?.Name}\"; the archive is truncated");
             }
 
             var take = (int)Math.Min(count, _end - _start);
@@ -577,6 +592,29 @@ public sealed class TarReader : IAsyncDisposable
     }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    /// <summary>The name a raw header gives, ustar prefix included, for errors about the header itself.</summary>
+    private static string HeaderName(ReadOnlySpan<byte> header)
+    {
+        var name = DecodeString(header[..100]);
+        return header.Slice(257, 6).SequenceEqual("ustar\0"u8) && header[345] != 0 ? $"{DecodeString(header.Slice(345, 155))}/{name}" : name;
+    }
+
+    /// <summary><c>entry "name" (after entry "previous")</c> for a header that cannot be trusted: printable and cut short.</summary>
+    private string HeaderContext(ReadOnlySpan<byte> header)
+    {
+        var context = $"entry \"{Truncate(Printable(HeaderName(header)))}\"";
+        return _previous is null ? context : $"{context} (after entry \"{Truncate(_previous)}\")";
+    }
+
+    /// <summary>Control characters (a corrupt header is full of them) shown as '?'.</summary>
+    private static string Printable(string value) => string.Create(value.Length, value, static (span, text) =>
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            span[i] = char.IsControl(text[i]) ? '?' : text[i];
+        }
+    });
 
     private static string Truncate(string value) => value.Length <= 64 ? value : string.Concat(value.AsSpan(0, 61), "...");
 
