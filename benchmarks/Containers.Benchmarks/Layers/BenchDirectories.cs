@@ -10,6 +10,13 @@ namespace Containers.Benchmarks.Layers;
 /// building them takes minutes; per-run scratch lives in <c>&lt;base&gt;/scratch/</c> and is removed
 /// by the suites' GlobalCleanup. <c>rm -rf</c> the base directory to reclaim the space (about 10 GB).
 /// </summary>
+/// <remarks>
+/// Put the base on a journaled file system. On ext4 without a journal, creating a file right after
+/// tens of thousands were deleted costs hundreds of microseconds (ext4 skips recently deleted
+/// inodes), and every apply iteration follows the removal of the previous one's tree; the apply
+/// suite would measure that instead of the tools. benchmarks/README.md shows how to mount a
+/// dedicated ext4 on a loop device for the base.
+/// </remarks>
 internal static class BenchDirectories
 {
     /// <summary>Bump when the generator or a fixture changes, so stale caches are not reused.</summary>

@@ -175,14 +175,19 @@ internal static class BenchmarkTrees
     }
 
     /// <summary>
-    /// Rewrites one file of the tree in place with the bytes of another variant, as an editor
-    /// or a package upgrade would: same name, same size, new content, and a new mtime.
+    /// Rewrites files of the tree with the bytes of another variant, as a package upgrade would:
+    /// each file is removed and written again, with the same name and size, other bytes, and the
+    /// variant's mtime (a day later for variant 1).
     /// </summary>
-    public static void Rewrite(string root, PlannedFile file, int variant)
+    public static void Rewrite(string root, IEnumerable<PlannedFile> files, int variant)
     {
         using var rootHandle = PosixFs.OpenDirectory(root);
-        PosixFs.TryUnlinkAt(rootHandle, file.Path);
-        WriteFile(rootHandle, file, variant, new byte[ChunkSize]);
+        var buffer = new byte[ChunkSize];
+        foreach (var file in files)
+        {
+            PosixFs.UnlinkAt(rootHandle, file.Path);
+            WriteFile(rootHandle, file, variant, buffer);
+        }
     }
 
     /// <summary><paramref name="count"/> files spread over the tree, none empty: the ones a small change touches.</summary>

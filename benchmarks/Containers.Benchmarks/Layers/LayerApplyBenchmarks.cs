@@ -21,10 +21,10 @@ namespace Containers.Benchmarks.Layers;
 /// removed, none of which is timed.
 /// </para>
 /// <para>
-/// The contestants do different amounts of work beyond extracting. Ours computes the DiffID and
-/// checks it, resolves every parent with openat2 and restores owners (we run as root). GNU tar runs
-/// gzip as a separate process, so decompression runs in parallel with extraction on the second
-/// core, and it checks nothing. umoci checks the blob digest and DiffID, then walks the whole
+/// The contestants do different amounts of work beyond extracting. Ours decompresses and computes
+/// the DiffID on a second thread while the first extracts, checks the DiffID, resolves every parent
+/// with openat2 and restores owners (we run as root). GNU tar runs gzip as a separate process, so
+/// its decompression also runs beside extraction on the second core, and it checks nothing. umoci checks the blob digest and DiffID, then walks the whole
 /// rootfs again to write its mtree manifest (with a SHA-256 of every file) for a later repack.
 /// </para>
 /// <para>

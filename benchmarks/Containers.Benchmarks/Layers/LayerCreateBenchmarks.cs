@@ -2,7 +2,6 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using Containers.Images;
 using Containers.Images.Layers;
-using Containers.Images.Layout;
 
 namespace Containers.Benchmarks.Layers;
 
@@ -50,8 +49,7 @@ public class LayerCreateBenchmarks
         _umoci.Restore();
         _scratch = BenchDirectories.NewScratch("create");
         _output = Path.Combine(_scratch, "layer");
-        Tool.Shell("tar -cf - -C \"$1\" . > /dev/null", _tree);
-        Tool.Shell("tar -cf - -C \"$1\" . > /dev/null", _umoci.Rootfs);
+        LayerFixtures.WarmPageCache(_tree, _umoci.Rootfs);
         Console.WriteLine($"// tree: {LayerFixtures.Plan}");
     }
 
@@ -78,8 +76,7 @@ public class LayerCreateBenchmarks
     {
         if (!_checked)
         {
-            using var blob = File.OpenRead(_output);
-            LayerFixtures.RequireWholeTree(LayerFixtures.CountAsync(blob).AsTask().GetAwaiter().GetResult(), "the contestant");
+            LayerFixtures.RequireWholeTree(LayerFixtures.CountFile(_output), "the contestant");
             _checked = true;
         }
 
@@ -91,10 +88,7 @@ public class LayerCreateBenchmarks
     {
         if (!_checked)
         {
-            var layout = OciLayout.OpenAsync(_umoci!.Layout).AsTask().GetAwaiter().GetResult();
-            var image = layout.GetImageAsync(RepackTag).AsTask().GetAwaiter().GetResult();
-            using var blob = image.Layers[^1].OpenCompressedAsync().AsTask().GetAwaiter().GetResult();
-            LayerFixtures.RequireWholeTree(LayerFixtures.CountAsync(blob).AsTask().GetAwaiter().GetResult(), "umoci repack");
+            LayerFixtures.RequireWholeTree(_umoci!.CountRepackedLayer(RepackTag), "umoci repack");
             _checked = true;
         }
 

@@ -2,6 +2,7 @@ using Containers.Images;
 using Containers.Images.Layers;
 using Containers.Images.Layers.Tar;
 using Containers.Images.Layout;
+using Containers.Linux;
 
 namespace Containers.Benchmarks.Layers;
 
@@ -73,6 +74,52 @@ internal static class LayerFixtures
     public static UmociWorkspace UmociFullRepack => new(BenchDirectories.GetOrBuild("umoci-full-repack", path =>
         UmociWorkspace.Create(path, sourceLayout: null, "empty", rootfs => Tool.Run("cp", "-a", $"{Tree}/.", rootfs))));
 
+    /// <summary>The files <paramref name="change"/> rewrites.</summary>
+    public static IReadOnlyList<PlannedFile> ChangedFiles(TreeChange change) =>
+        change == TreeChange.TenFiles ? BenchmarkTrees.SmallChange(Plan) : Plan.Files;
+
+    /// <summary>
+    /// The upper tree of a double-walk diff: a full copy of <see cref="Tree"/> (<c>cp -a</c>, so
+    /// unchanged files keep their mtimes but not their inodes) with the changed files rewritten.
+    /// </summary>
+    public static string ChangedTree(TreeChange change) => change == TreeChange.EveryFile
+        ? TreeAllChanged
+        : BenchDirectories.GetOrBuild("tree-ten-changed", path =>
+        {
+            Tool.Run("cp", "-a", Tree, path);
+            BenchmarkTrees.Rewrite(path, ChangedFiles(change), variant: 1);
+        });
+
+    /// <summary>
+    /// An overlayfs upper directory as a container leaves it: <see cref="Tree"/> was mounted as
+    /// the lower directory, the changed files were rewritten through the merged mount, and the
+    /// mount is gone.
+    /// </summary>
+    public static string OverlayUpper(TreeChange change) => Path.Combine(
+        BenchDirectories.GetOrBuild($"overlay-{Name(change)}", path => WriteThroughOverlay(path, Tree, ChangedFiles(change))),
+        "upper");
+
+    /// <summary>umoci's side of a diff: the image of <see cref="Layout"/> unpacked, then the changed files rewritten in the rootfs.</summary>
+    public static UmociWorkspace UmociChanged(TreeChange change) => new(BenchDirectories.GetOrBuild($"umoci-{Name(change)}", path =>
+        UmociWorkspace.Create(path, Layout, Tag, rootfs => BenchmarkTrees.Rewrite(rootfs, ChangedFiles(change), variant: 1))));
+
+    /// <summary>Counts what a layer file holds, printing its size.</summary>
+    public static (int Files, long Bytes, int Symlinks) CountFile(string path)
+    {
+        using var blob = File.OpenRead(path);
+        Console.WriteLine($"// the layer written is {blob.Length} bytes");
+        return CountAsync(blob).AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>Reads every file of the trees once (through tar), so that nobody is timed reading them from disk.</summary>
+    public static void WarmPageCache(params string[] trees)
+    {
+        foreach (var tree in trees)
+        {
+            Tool.Shell("tar -cf - -C \"$1\" . > /dev/null", tree);
+        }
+    }
+
     /// <summary>Reads a layer blob to the end and counts what it holds, to check a contestant wrote the whole tree.</summary>
     public static async ValueTask<(int Files, long Bytes, int Symlinks)> CountAsync(Stream blob)
     {
@@ -95,6 +142,17 @@ internal static class LayerFixtures
         }
     }
 
+    /// <summary>Throws unless a layer holds exactly the files and bytes of <paramref name="change"/>.</summary>
+    public static void RequireChange((int Files, long Bytes, int Symlinks) counted, TreeChange change, string who)
+    {
+        var files = ChangedFiles(change);
+        var expected = (files.Count, files.Sum(f => f.Size));
+        if ((counted.Files, counted.Bytes) != expected)
+        {
+            throw new InvalidOperationException($"{who} wrote a layer of {counted.Files} files and {counted.Bytes} bytes but the change is {expected.Item1} files and {expected.Item2} bytes; the comparison would be meaningless");
+        }
+    }
+
     /// <summary>Throws unless a layer holds exactly the files, bytes and symlinks of <see cref="Plan"/>.</summary>
     public static void RequireWholeTree((int Files, long Bytes, int Symlinks) counted, string who)
     {
@@ -103,5 +161,26 @@ internal static class LayerFixtures
         {
             throw new InvalidOperationException($"{who} wrote a layer of {counted} (files, bytes, symlinks) but the tree holds {expected}; the comparison would be meaningless");
         }
+    }
+
+    private static string Name(TreeChange change) => change == TreeChange.TenFiles ? "ten-changed" : "all-changed";
+
+    private static void WriteThroughOverlay(string directory, string lower, IReadOnlyList<PlannedFile> files)
+    {
+        var upper = Directory.CreateDirectory(Path.Combine(directory, "upper")).FullName;
+        var work = Directory.CreateDirectory(Path.Combine(directory, "work")).FullName;
+        var merged = Directory.CreateDirectory(Path.Combine(directory, "merged")).FullName;
+        PosixFs.Mount("overlay", merged, "overlay", 0, $"lowerdir={lower},upperdir={upper},workdir={work}");
+        try
+        {
+            BenchmarkTrees.Rewrite(merged, files, variant: 1);
+        }
+        finally
+        {
+            PosixFs.Unmount(merged);
+        }
+
+        BenchDirectories.RemoveTree(work);
+        Directory.Delete(merged);
     }
 }

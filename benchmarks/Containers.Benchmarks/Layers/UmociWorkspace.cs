@@ -1,3 +1,5 @@
+using Containers.Images.Layout;
+
 namespace Containers.Benchmarks.Layers;
 
 /// <summary>
@@ -60,6 +62,16 @@ internal sealed class UmociWorkspace
 
     /// <summary><c>umoci repack --refresh-bundle</c> into <paramref name="tag"/>: the contestant.</summary>
     public void Repack(string tag) => Tool.Run(Tool.Umoci, "repack", "--refresh-bundle", "--image", $"{Layout}:{tag}", Bundle);
+
+    /// <summary>Counts what the top layer of the image a repack tagged <paramref name="tag"/> holds, printing its size.</summary>
+    public (int Files, long Bytes, int Symlinks) CountRepackedLayer(string tag)
+    {
+        var layout = OciLayout.OpenAsync(Layout).AsTask().GetAwaiter().GetResult();
+        var layer = layout.GetImageAsync(tag).AsTask().GetAwaiter().GetResult().Layers[^1];
+        Console.WriteLine($"// the layer written is {layer.Size} bytes");
+        using var blob = layer.OpenCompressedAsync().AsTask().GetAwaiter().GetResult();
+        return LayerFixtures.CountAsync(blob).AsTask().GetAwaiter().GetResult();
+    }
 
     /// <summary>Puts back the layout's index and blobs and the bundle's metadata as they were when the workspace was built.</summary>
     public void Restore()
