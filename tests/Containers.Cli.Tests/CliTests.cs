@@ -221,11 +221,5 @@ public sealed class CliTests
         Assert.That(process.ExitCode, Is.Zero, $"{fileName} {string.Join(' ', arguments)} failed: {stderr}");
     }
 
-    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = await ContainersCli.RunAsync(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args) => CliRunner.RunAsync(args);
 }

@@ -31,13 +31,17 @@ internal static class ArchiveDecompression
     /// <summary>Bytes <see cref="Detect"/> needs to tell every format apart (xz's magic is six).</summary>
     public const int MagicLength = 6;
 
-    public static ArchiveCompression Detect(ReadOnlySpan<byte> head) => head switch
+    /// <summary>gzip and zstd as <see cref="Compression.Detect"/> tells them for layers; bzip2 and xz only archives have.</summary>
+    public static ArchiveCompression Detect(ReadOnlySpan<byte> head) => Compression.Detect(head) switch
     {
-        [0x1f, 0x8b, ..] => ArchiveCompression.Gzip,
-        [(byte)'B', (byte)'Z', (byte)'h', >= (byte)'1' and <= (byte)'9', ..] => ArchiveCompression.Bzip2,
-        [0x28, 0xb5, 0x2f, 0xfd, ..] => ArchiveCompression.Zstd,
-        [0xfd, (byte)'7', (byte)'z', (byte)'X', (byte)'Z', 0x00, ..] => ArchiveCompression.Xz,
-        _ => ArchiveCompression.None,
+        LayerCompression.Gzip => ArchiveCompression.Gzip,
+        LayerCompression.Zstd => ArchiveCompression.Zstd,
+        _ => head switch
+        {
+            [(byte)'B', (byte)'Z', (byte)'h', >= (byte)'1' and <= (byte)'9', ..] => ArchiveCompression.Bzip2,
+            [0xfd, (byte)'7', (byte)'z', (byte)'X', (byte)'Z', 0x00, ..] => ArchiveCompression.Xz,
+            _ => ArchiveCompression.None,
+        },
     };
 
     /// <summary>Opens the archive at <paramref name="path"/> and returns its tar, decompressed as it is read.</summary>
