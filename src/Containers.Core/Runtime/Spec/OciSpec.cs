@@ -1,0 +1,40 @@
+using System.Text.Json.Serialization;
+
+namespace Containers.Runtime.Spec;
+
+/// <summary>
+/// A bundle's <c>config.json</c>, as the OCI runtime spec defines it. Property names are the
+/// spec's; fields this runtime does not act on are still read and written back unchanged.
+/// </summary>
+public sealed record OciSpec
+{
+    /// <summary>The runtime spec version this runtime writes.</summary>
+    public const string Version = "1.0.2";
+
+    [JsonPropertyName("ociVersion")]
+    public string OciVersion { get; init; } = Version;
+
+    [JsonPropertyName("process")]
+    public OciProcess? Process { get; init; }
+
+    [JsonPropertyName("root")]
+    public OciRoot? Root { get; init; }
+
+    [JsonPropertyName("hostname")]
+    public string? Hostname { get; init; }
+
+    [JsonPropertyName("domainname")]
+    public string? Domainname { get; init; }
+
+    [JsonPropertyName("mounts")]
+    public IReadOnlyList<OciMount>? Mounts { get; init; }
+
+    [JsonPropertyName("hooks")]
+    public OciHooks? Hooks { get; init; }
+
+    [JsonPropertyName("annotations")]
+    public IReadOnlyDictionary<string, string>? Annotations { get; init; }
+
+    [JsonPropertyName("linux")]
+    public OciLinux? Linux { get; init; }
+}
