@@ -1,0 +1,104 @@
+using System.Text;
+using Containers.Errors;
+using Containers.Linux;
+
+namespace Containers.Runtime.Shim;
+
+/// <summary>
+/// Starts a shim with posix_spawn: its stdio is the container's, fd 3 is the owner channel, and
+/// the plan is the first message on it. The shim forks once and the first process exits, so the
+/// host reaps it here and is never the long-lived shim's parent.
+/// </summary>
+internal static unsafe class ShimLauncher
+{
+    /// <summary>Spawns the shim and sends it the plan. <paramref name="stdio"/> holds the fds for its 0, 1 and 2.</summary>
+    public static ShimChannel Spawn(ShimPlan plan, ReadOnlySpan<int> stdio)
+    {
+        var execPath = ShimBinary.ExecPath;
+        var (channel, peer) = ShimChannel.CreatePair();
+        int pid;
+        try
+        {
+            pid = SpawnProcess(execPath, stdio, peer);
+        }
+        catch
+        {
+            channel.Dispose();
+            throw;
+        }
+        finally
+        {
+            LibC.Close(peer);
+        }
+
+        try
+        {
+            channel.Send(plan.Bytes.Span);
+        }
+        finally
+        {
+            Reap(pid);
+        }
+
+        return channel;
+    }
+
+    private static int SpawnProcess(string execPath, ReadOnlySpan<int> stdio, int peer)
+    {
+        var actions = stackalloc byte[LibC.SpawnStructSize];
+        var attributes = stackalloc byte[LibC.SpawnStructSize];
+        var signals = stackalloc byte[256];
+        Check(LibC.SpawnFileActionsInit(actions), "posix_spawn_file_actions_init");
+        Check(LibC.SpawnAttrInit(attributes), "posix_spawnattr_init");
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                Check(LibC.SpawnFileActionsAddDup2(actions, stdio[i], i), "SpawnFileActionsAddDup2");
+            }
+
+            Check(LibC.SpawnFileActionsAddDup2(actions, peer, 3), "SpawnFileActionsAddDup2");
+
+            // .NET ignores SIGPIPE and handles others; the shim starts from a clean slate.
+            Check(LibC.SigFillSet(signals), "SigFillSet");
+            Check(LibC.SpawnAttrSetSigDefault(attributes, signals), "SpawnAttrSetSigDefault");
+            Check(LibC.SigEmptySet(signals), "SigEmptySet");
+            Check(LibC.SpawnAttrSetSigMask(attributes, signals), "SpawnAttrSetSigMask");
+            Check(LibC.SpawnAttrSetFlags(attributes, LibC.POSIX_SPAWN_SETSIGDEF | LibC.POSIX_SPAWN_SETSIGMASK), "SpawnAttrSetFlags");
+
+            var path = Encoding.UTF8.GetBytes(execPath + "\0");
+            var name = "containers-shim\0"u8;
+            fixed (byte* pathPtr = path)
+            fixed (byte* namePtr = name)
+            {
+                var argv = stackalloc byte*[2] { namePtr, null };
+                var envp = stackalloc byte*[1] { null };
+                int pid;
+                var rc = LibC.PosixSpawn(&pid, pathPtr, actions, attributes, argv, envp);
+                return rc == 0 ? pid : throw Errno.ToException(rc, "posix_spawn", "the container shim");
+            }
+        }
+        finally
+        {
+            _ = LibC.SpawnFileActionsDestroy(actions);
+            _ = LibC.SpawnAttrDestroy(attributes);
+        }
+    }
+
+    private static void Check(int rc, string call)
+    {
+        if (rc != 0)
+        {
+            throw Errno.ToException(rc, call, "the container shim's spawn attributes");
+        }
+    }
+
+    /// <summary>The first shim process only forks and exits, so this wait is short.</summary>
+    private static void Reap(int pid)
+    {
+        int status;
+        while (LibC.WaitPid(pid, &status, 0) < 0 && Errno.Last == Errno.EINTR)
+        {
+        }
+    }
+}

@@ -1,0 +1,460 @@
+/*
+ * The monitor: the half of the shim that stays outside the container as its reaper.
+ *
+ * Started by the .NET host with fd 3 a SOCK_SEQPACKET "owner" socket, on which the plan arrives
+ * as one message. It forks once so the host need not be its parent, clones the container into
+ * its namespaces, and then serves start, state, kill and wait on the owner socket and on
+ * <state>/shim.sock, until the container exits and the exit status is on disk.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "shim.h"
+
+#define OWNER_FD 3
+#define MAX_PLAN (16 << 20)
+#define MAX_CLIENTS 64
+
+struct monitor {
+    const struct plan *plan;
+    pid_t child;
+    int sync;          /* to the child until it execs; -1 after */
+    int owner;         /* the host that created us; -1 once it hangs up */
+    int listener;      /* <state>/shim.sock */
+    int sig;           /* signalfd for SIGCHLD */
+    int clients[MAX_CLIENTS];
+    int waiting[MAX_CLIENTS]; /* 1: wants the exit status; 2: wants the start result */
+    int started;
+    int exited;
+    int owner_died;
+    int status;
+    char state_dir[4096];
+};
+
+static void broadcast(struct monitor *m, const char *msg, int kind)
+{
+    if (m->owner >= 0)
+        send_msg(m->owner, msg, -1);
+    for (int i = 0; i < MAX_CLIENTS; i++) {
+        if (m->clients[i] >= 0 && m->waiting[i] == kind) {
+            send_msg(m->clients[i], msg, -1);
+            m->waiting[i] = 0;
+        }
+    }
+}
+
+static void write_exit_file(struct monitor *m, const char *line)
+{
+    if (!m->state_dir[0])
+        return;
+    char tmp[4200], dst[4200];
+    snprintf(tmp, sizeof(tmp), "%s/exit.tmp", m->state_dir);
+    snprintf(dst, sizeof(dst), "%s/exit", m->state_dir);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return;
+    if (write(fd, line, strlen(line)) >= 0)
+        rename(tmp, dst);
+    close(fd);
+}
+
+static void kill_cgroup(const struct plan *p)
+{
+    /* Without its own pid namespace a container's other processes outlive its init: kill them too. */
+    for (size_t i = 0; i < p->nrecs; i++) {
+        if (p->recs[i].op != OP_CGROUP_PROCS)
+            continue;
+        FILE *f = fopen(p->recs[i].args[0], "re");
+        if (!f)
+            continue;
+        int pid;
+        while (fscanf(f, "%d", &pid) == 1)
+            kill(pid, SIGKILL);
+        fclose(f);
+    }
+}
+
+static void remove_leftovers(struct monitor *m)
+{
+    /* The owner died: remove what it would have removed on delete. */
+    for (size_t i = 0; i < m->plan->nrecs; i++) {
+        const struct plan_rec *r = &m->plan->recs[i];
+        if (r->op != OP_CLEANUP_DIR)
+            continue;
+        for (int tries = 0; tries < 200 && rmdir(r->args[0]) < 0 && errno == EBUSY; tries++) {
+            kill_cgroup(m->plan);
+            usleep(10000);
+        }
+    }
+    if (m->state_dir[0]) {
+        static const char *files[] = { "exit", "exit.tmp", "shim.sock", "state.json", "state.json.tmp", "pid" };
+        char path[4200];
+        for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++) {
+            snprintf(path, sizeof(path), "%s/%s", m->state_dir, files[i]);
+            unlink(path);
+        }
+        rmdir(m->state_dir);
+    }
+}
+
+static void on_exit_status(struct monitor *m, int status)
+{
+    char line[64];
+    if (WIFSIGNALED(status))
+        snprintf(line, sizeof(line), "exit %d %d", 128 + WTERMSIG(status), WTERMSIG(status));
+    else
+        snprintf(line, sizeof(line), "exit %d 0", WEXITSTATUS(status));
+    m->exited = 1;
+    m->status = status;
+    if (m->owner_died) {
+        remove_leftovers(m);
+        return;
+    }
+    write_exit_file(m, line);
+    if (!m->started)
+        broadcast(m, "error the container exited before it started", 2);
+    broadcast(m, line, 1);
+}
+
+static void handle_request(struct monitor *m, int fd, int slot, const char *req)
+{
+    if (strcmp(req, "start") == 0) {
+        if (m->started || m->sync < 0) {
+            send_msg(fd, m->started ? "error the container has already been started" : "error the container is not waiting to start", -1);
+            return;
+        }
+        if (send_msg(m->sync, "start", -1) < 0) {
+            send_msg(fd, "error the container's process is gone", -1);
+            return;
+        }
+        m->started = 1;
+        if (slot >= 0)
+            m->waiting[slot] = 2;
+    } else if (strcmp(req, "state") == 0) {
+        char line[64];
+        snprintf(line, sizeof(line), "state %s %d", m->started ? "running" : "created", (int)m->child);
+        send_msg(fd, line, -1);
+    } else if (strcmp(req, "wait") == 0) {
+        if (slot >= 0)
+            m->waiting[slot] = 1;
+    } else if (strncmp(req, "kill ", 5) == 0) {
+        int sig = atoi(req + 5);
+        int all = strstr(req + 5, " all") != NULL;
+        int rc = kill(m->child, sig);
+        if (all)
+            for (size_t i = 0; i < m->plan->nrecs; i++) {
+                if (m->plan->recs[i].op != OP_CGROUP_PROCS)
+                    continue;
+                FILE *f = fopen(m->plan->recs[i].args[0], "re");
+                int pid;
+                while (f && fscanf(f, "%d", &pid) == 1)
+                    kill(pid, sig);
+                if (f)
+                    fclose(f);
+            }
+        send_msg(fd, rc == 0 ? "ok" : "error the container's process is gone", -1);
+    } else {
+        send_msg(fd, "error unknown request", -1);
+    }
+}
+
+static void close_client(struct monitor *m, int i)
+{
+    close(m->clients[i]);
+    m->clients[i] = -1;
+    m->waiting[i] = 0;
+}
+
+static void serve(struct monitor *m)
+{
+    char buf[4096];
+    while (!m->exited) {
+        struct pollfd fds[4 + MAX_CLIENTS];
+        int n = 0;
+        fds[n++] = (struct pollfd){ .fd = m->sig, .events = POLLIN };
+        fds[n++] = (struct pollfd){ .fd = m->owner, .events = POLLIN };
+        fds[n++] = (struct pollfd){ .fd = m->listener, .events = POLLIN };
+        fds[n++] = (struct pollfd){ .fd = m->sync, .events = POLLIN };
+        for (int i = 0; i < MAX_CLIENTS; i++)
+            fds[n++] = (struct pollfd){ .fd = m->clients[i], .events = POLLIN };
+        if (poll(fds, (nfds_t)n, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        if (fds[0].revents & POLLIN) {
+            struct signalfd_siginfo si;
+            while (read(m->sig, &si, sizeof(si)) == sizeof(si)) {
+            }
+            int status;
+            pid_t pid;
+            while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+                if (pid == m->child)
+                    on_exit_status(m, status);
+            if (m->exited)
+                break;
+        }
+        if (fds[3].revents) {
+            int passed;
+            ssize_t got = recv_msg(m->sync, buf, sizeof(buf), &passed);
+            if (passed >= 0)
+                close(passed);
+            if (got <= 0) {
+                /* The sync socket closes on exec: the user's program runs. */
+                close(m->sync);
+                m->sync = -1;
+                if (m->started)
+                    broadcast(m, "started", 2);
+            } else if (strncmp(buf, "error ", 6) == 0) {
+                broadcast(m, buf, 2);
+            }
+        }
+        if (fds[1].revents) {
+            ssize_t got = recv_msg(m->owner, buf, sizeof(buf), NULL);
+            if (got <= 0) {
+                close(m->owner);
+                m->owner = -1;
+                if (plan_has(m->plan, OP_DIE_WITH_OWNER)) {
+                    m->owner_died = 1;
+                    kill(m->child, SIGKILL);
+                    kill_cgroup(m->plan);
+                }
+            } else {
+                handle_request(m, m->owner, -1, buf);
+            }
+        }
+        if (fds[2].revents & POLLIN) {
+            int c = accept4(m->listener, NULL, NULL, SOCK_CLOEXEC);
+            int placed = 0;
+            for (int i = 0; c >= 0 && i < MAX_CLIENTS; i++)
+                if (m->clients[i] < 0) {
+                    m->clients[i] = c;
+                    placed = 1;
+                    break;
+                }
+            if (c >= 0 && !placed)
+                close(c);
+        }
+        for (int i = 0; i < MAX_CLIENTS; i++) {
+            if (m->clients[i] < 0 || !fds[4 + i].revents)
+                continue;
+            ssize_t got = recv_msg(m->clients[i], buf, sizeof(buf), NULL);
+            if (got <= 0)
+                close_client(m, i);
+            else
+                handle_request(m, m->clients[i], i, buf);
+        }
+    }
+}
+
+static int listen_on(const char *dir)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    if (snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/shim.sock", dir) >= (int)sizeof(addr.sun_path)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    unlink(addr.sun_path);
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 16) < 0)
+        return -1;
+    chmod(addr.sun_path, 0600);
+    return fd;
+}
+
+static void write_id_map(int owner, pid_t pid, const char *file, const char *text)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+    if (write_file(path, text, strlen(text)) < 0) {
+        kill(pid, SIGKILL);
+        die_errno(owner, "write", file);
+    }
+}
+
+/* Runs an OCI runtime's create (runc, crun) and becomes the reaper of the container it makes. */
+static pid_t run_monitored_runtime(const struct plan_rec *mon)
+{
+    pid_t runtime = fork();
+    if (runtime < 0)
+        die_errno(OWNER_FD, "fork", NULL);
+    if (runtime == 0) {
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        syscall(SYS_close_range, 3, ~0U, 0);
+        execv(mon->args[1], mon->args + 1);
+        _exit(127);
+    }
+    int status;
+    while (waitpid(runtime, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        char msg[256];
+        snprintf(msg, sizeof(msg), "%s create failed with status %d", mon->args[1], WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+        die_msg(OWNER_FD, msg);
+    }
+    FILE *f = fopen(mon->args[0], "re");
+    int pid = 0;
+    if (!f || fscanf(f, "%d", &pid) != 1 || pid <= 0)
+        die_errno(OWNER_FD, "read pid file", mon->args[0]);
+    fclose(f);
+    return pid;
+}
+
+int main(void)
+{
+    /* The plan: one message on the owner socket. */
+    char peek;
+    ssize_t size = recv(OWNER_FD, &peek, 1, MSG_PEEK | MSG_TRUNC);
+    if (size <= 0 || size > MAX_PLAN) {
+        dprintf(2, "containers-shim: no plan on fd 3; this program is started by the Containers.Core runtime\n");
+        return 2;
+    }
+    unsigned char *raw = malloc((size_t)size);
+    if (!raw || recv(OWNER_FD, raw, (size_t)size, 0) != size)
+        die_errno(OWNER_FD, "read plan", NULL);
+    struct plan plan;
+    if (plan_parse(raw, (size_t)size, &plan) < 0)
+        die_msg(OWNER_FD, "the plan is malformed");
+
+    /* Detach: the host reaps this first process at once and need not be our parent. */
+    pid_t pid = fork();
+    if (pid < 0)
+        die_errno(OWNER_FD, "fork", NULL);
+    if (pid > 0)
+        _exit(0);
+    setsid();
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct monitor m = { .plan = &plan, .sync = -1, .owner = OWNER_FD, .listener = -1 };
+    for (int i = 0; i < MAX_CLIENTS; i++)
+        m.clients[i] = -1;
+    const struct plan_rec *state = plan_find(&plan, OP_STATE_DIR);
+    if (state)
+        snprintf(m.state_dir, sizeof(m.state_dir), "%s", state->args[0]);
+    m.sig = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (m.sig < 0)
+        die_errno(OWNER_FD, "signalfd", NULL);
+
+    const struct plan_rec *mon = plan_find(&plan, OP_MONITOR);
+    if (mon && mon->count >= 2) {
+        m.child = run_monitored_runtime(mon);
+        m.started = 1; /* the runtime's own start command runs the program */
+    } else {
+        for (size_t i = 0; i < plan.nrecs; i++) {
+            const struct plan_rec *r = &plan.recs[i];
+            /* pid and time namespaces apply to children, so the monitor joins them; the child joins the rest. */
+            if (r->op != OP_JOIN_NS || r->count != 2 || !(parse_u64(r->args[1]) & (CLONE_NEWPID | CLONE_NEWTIME)))
+                continue;
+            int fd = open(r->args[0], O_RDONLY | O_CLOEXEC);
+            if (fd < 0 || setns(fd, (int)parse_u64(r->args[1])) < 0)
+                die_errno(OWNER_FD, "join namespace", r->args[0]);
+            close(fd);
+        }
+        int pair[2];
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+            die_errno(OWNER_FD, "socketpair", NULL);
+        const struct plan_rec *flags_rec = plan_find(&plan, OP_CLONE_FLAGS);
+        unsigned long flags = flags_rec ? parse_u64(flags_rec->args[0]) : 0;
+        m.child = (pid_t)syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
+        if (m.child < 0)
+            die_errno(OWNER_FD, "clone", NULL);
+        if (m.child == 0) {
+            close(pair[0]);
+            close(OWNER_FD);
+            close(m.sig);
+            init_run(&plan, pair[1]);
+        }
+        close(pair[1]);
+        m.sync = pair[0];
+
+        const struct plan_rec *r;
+        if (plan_has(&plan, OP_SETGROUPS_DENY) && (flags & CLONE_NEWUSER))
+            write_id_map(OWNER_FD, m.child, "setgroups", "deny");
+        if ((r = plan_find(&plan, OP_UID_MAP)))
+            write_id_map(OWNER_FD, m.child, "uid_map", r->args[0]);
+        if ((r = plan_find(&plan, OP_GID_MAP)))
+            write_id_map(OWNER_FD, m.child, "gid_map", r->args[0]);
+        char pidtext[32];
+        int pidlen = snprintf(pidtext, sizeof(pidtext), "%d", (int)m.child);
+        for (size_t i = 0; i < plan.nrecs; i++) {
+            if (plan.recs[i].op == OP_CGROUP_PROCS && write_file(plan.recs[i].args[0], pidtext, (size_t)pidlen) < 0) {
+                kill(m.child, SIGKILL);
+                die_errno(OWNER_FD, "join cgroup", plan.recs[i].args[0]);
+            }
+        }
+        if (send_msg(m.sync, "setup", -1) < 0)
+            die_errno(OWNER_FD, "signal the container", NULL);
+
+        /* Until it is ready, the child reports errors, or hands over its terminal. */
+        char buf[4200];
+        for (;;) {
+            int passed;
+            ssize_t got = recv_msg(m.sync, buf, sizeof(buf), &passed);
+            if (got <= 0) {
+                kill(m.child, SIGKILL);
+                die_msg(OWNER_FD, "the container's process died while it was being set up");
+            }
+            if (strcmp(buf, "ready") == 0)
+                break;
+            if (strcmp(buf, "pty") == 0 && passed >= 0) {
+                send_msg(OWNER_FD, "pty", passed);
+                close(passed);
+                continue;
+            }
+            if (passed >= 0)
+                close(passed);
+            kill(m.child, SIGKILL);
+            waitpid(m.child, NULL, 0);
+            send_msg(OWNER_FD, buf, -1);
+            _exit(125);
+        }
+        if (plan_has(&plan, OP_START_NOW))
+            m.started = 1;
+    }
+
+    if (m.state_dir[0] && (m.listener = listen_on(m.state_dir)) < 0) {
+        kill(m.child, SIGKILL);
+        die_errno(OWNER_FD, "listen in", m.state_dir);
+    }
+    char created[64];
+    snprintf(created, sizeof(created), "created %d %d", (int)m.child, (int)getpid());
+    send_msg(OWNER_FD, created, -1);
+
+    /* The container has the stdio now; holding it would keep its readers from seeing EOF. */
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    for (int i = 0; i < 3; i++)
+        dup2(null, i);
+    if (null > 2)
+        close(null);
+
+    serve(&m);
+    if (m.listener >= 0 && m.state_dir[0]) {
+        char path[4200];
+        snprintf(path, sizeof(path), "%s/shim.sock", m.state_dir);
+        unlink(path);
+    }
+    return 0;
+}
