@@ -26,6 +26,7 @@ internal static partial class LibC
     internal const ulong MS_SLAVE = 1 << 19;
     internal const ulong MS_SHARED = 1 << 20;
     internal const ulong MS_RELATIME = 1 << 21;
+    internal const ulong MS_I_VERSION = 1 << 23;
     internal const ulong MS_STRICTATIME = 1 << 24;
     internal const ulong MS_LAZYTIME = 1 << 25;
 

@@ -1,0 +1,178 @@
+using System.Text.Json;
+using Containers.Errors;
+using Containers.Linux;
+
+namespace Containers.Runtime.Spec;
+
+/// <summary>Reads and writes a bundle's <c>config.json</c>.</summary>
+public static class OciSpecs
+{
+    /// <summary>The spec's file name inside a bundle.</summary>
+    public const string FileName = "config.json";
+
+    /// <summary>The path of <paramref name="bundle"/>'s <c>config.json</c>.</summary>
+    public static string PathIn(string bundle)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(bundle);
+        return Path.Combine(Path.GetFullPath(bundle), FileName);
+    }
+
+    /// <summary>Reads <c>&lt;bundle&gt;/config.json</c>.</summary>
+    /// <exception cref="NotFoundException">The bundle has no <c>config.json</c>.</exception>
+    /// <exception cref="InvalidArgumentException">The file is not a runtime spec; the message gives line and position.</exception>
+    public static OciSpec Load(string bundle)
+    {
+        var path = PathIn(bundle);
+        using var stream = Open(path, bundle);
+        return Read(path, () => JsonSerializer.Deserialize(stream, OciJsonContext.Default.OciSpec));
+    }
+
+    /// <inheritdoc cref="Load"/>
+    public static async Task<OciSpec> LoadAsync(string bundle, CancellationToken cancellationToken = default)
+    {
+        var path = PathIn(bundle);
+        var stream = Open(path, bundle);
+        await using (stream.ConfigureAwait(false))
+        {
+            OciSpec? spec;
+            try
+            {
+                spec = await JsonSerializer.DeserializeAsync(stream, OciJsonContext.Default.OciSpec, cancellationToken).ConfigureAwait(false);
+            }
+            catch (JsonException e)
+            {
+                throw Invalid(path, e);
+            }
+
+            return spec ?? throw Empty(path);
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="spec"/> to <c>&lt;bundle&gt;/config.json</c> through a temporary file
+    /// renamed into place, so readers see the old file or the new one, never half of one.
+    /// </summary>
+    /// <exception cref="AlreadyExistsException">The file exists and <paramref name="overwrite"/> is false.</exception>
+    public static void Save(OciSpec spec, string bundle, bool overwrite = true)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var path = PathIn(bundle);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(spec, OciJsonContext.Default.OciSpec);
+        var temp = TempPath(path);
+        try
+        {
+            using (var stream = CreateTemp(temp, bundle))
+            {
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+
+            Commit(temp, path, overwrite);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    /// <inheritdoc cref="Save"/>
+    public static async Task SaveAsync(OciSpec spec, string bundle, bool overwrite = true, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var path = PathIn(bundle);
+        var temp = TempPath(path);
+        try
+        {
+            var stream = CreateTemp(temp, bundle);
+            await using (stream.ConfigureAwait(false))
+            {
+                await JsonSerializer.SerializeAsync(stream, spec, OciJsonContext.Default.OciSpec, cancellationToken).ConfigureAwait(false);
+                stream.Flush(flushToDisk: true);
+            }
+
+            Commit(temp, path, overwrite);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    private static FileStream Open(string path, string bundle)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 14, FileOptions.Asynchronous);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new NotFoundException(
+                $"bundle \"{bundle}\" has no {FileName}: {path} does not exist; run `containers runtime spec --bundle {bundle}` to write a default one",
+                e);
+        }
+    }
+
+    private static OciSpec Read(string path, Func<OciSpec?> deserialize)
+    {
+        OciSpec? spec;
+        try
+        {
+            spec = deserialize();
+        }
+        catch (JsonException e)
+        {
+            throw Invalid(path, e);
+        }
+
+        return spec ?? throw Empty(path);
+    }
+
+    private static InvalidArgumentException Invalid(string path, JsonException e)
+    {
+        var where = e.LineNumber is { } line
+            ? $" at line {line + 1}, position {(e.BytePositionInLine ?? 0) + 1}"
+            : string.Empty;
+        var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? string.Empty : $" ({e.Path})";
+        var reason = e.Message;
+        var cut = reason.IndexOf(" Path: ", StringComparison.Ordinal);
+        if (cut > 0)
+        {
+            reason = reason[..cut];
+        }
+
+        return new InvalidArgumentException($"{path} is not a valid runtime spec{where}{field}: {reason.TrimEnd('.')}; fix the JSON", e);
+    }
+
+    private static InvalidArgumentException Empty(string path) =>
+        new($"{path} holds JSON null, not a runtime spec; write an object, for example with `containers runtime spec`");
+
+    private static string TempPath(string path) =>
+        Path.Combine(Path.GetDirectoryName(path)!, $".{FileName}.{Guid.NewGuid():N}.tmp");
+
+    private static FileStream CreateTemp(string temp, string bundle)
+    {
+        try
+        {
+            return new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 14, FileOptions.Asynchronous);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new NotFoundException($"bundle directory \"{bundle}\" does not exist; create it first", e);
+        }
+    }
+
+    private static void Commit(string temp, string path, bool overwrite)
+    {
+        try
+        {
+            // Without overwrite .NET links the temp file to its final name, which fails if the name is taken.
+            File.Move(temp, path, overwrite);
+        }
+        catch (IOException e) when (!overwrite && File.Exists(path))
+        {
+            throw new AlreadyExistsException($"File {path} exists. Remove it first", e);
+        }
+
+        FileSystemSync.SyncDirectory(Path.GetDirectoryName(path)!);
+    }
+}
