@@ -1,0 +1,506 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Containers.Cgroups;
+using Containers.Errors;
+using Containers.Linux;
+using Containers.Processes;
+using Containers.Runtime.Shim;
+using Containers.Runtime.Spec;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Containers.Runtime.Builtin;
+
+/// <summary>
+/// The runtime that needs no other program: a small native shim clones the container into its
+/// namespaces, sets up its root and stays outside as its reaper. State lives in
+/// <see cref="BuiltinRuntimeOptions.StateRoot"/>, so another process (the CLI, say) can start,
+/// kill, wait for and delete a container this one created.
+/// </summary>
+public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
+{
+    private const string RecordFile = "state.json";
+    private const string ExitFile = "exit";
+    private const string SocketFile = "shim.sock";
+
+    private readonly BuiltinRuntimeOptions options;
+    private readonly CgroupLayout layout;
+    private readonly ILogger logger;
+    private readonly TimeProvider time;
+    private readonly ConcurrentDictionary<string, ShimHandle> owned = new(StringComparer.Ordinal);
+    private readonly Lazy<Task> startupSweep;
+
+    public BuiltinRuntime(IOptions<BuiltinRuntimeOptions> options, CgroupLayout layout, ILogger<BuiltinRuntime> logger, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.options = options.Value;
+        this.layout = layout;
+        this.logger = logger;
+        this.time = time;
+        startupSweep = new(() => SweepAsync(CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>A runtime with the given (or default) options, the host's cgroup layout and no logging.</summary>
+    public BuiltinRuntime(BuiltinRuntimeOptions? options = null)
+        : this(Options.Create(options ?? new BuiltinRuntimeOptions()), CgroupLayout.Current, NullLogger<BuiltinRuntime>.Instance, TimeProvider.System)
+    {
+    }
+
+    public string Name => "builtin";
+
+    public async Task<CreatedContainer> CreateAsync(ContainerCreateRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ValidateId(request.Id);
+        await startupSweep.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var bundle = Path.GetFullPath(request.Bundle);
+        var spec = await OciSpecs.LoadAsync(bundle, cancellationToken).ConfigureAwait(false);
+        OciSpecValidator.Validate(spec, bundle);
+        var cgroupPath = CgroupPath.Parse(string.IsNullOrEmpty(spec.Linux?.CgroupsPath) ? $"{options.CgroupParent}/{request.Id}" : spec.Linux.CgroupsPath);
+        var resources = CgroupResources.FromOci(spec.Linux?.Resources);
+
+        var stateDir = MakeStateDirectory(request.Id);
+        var owner = ProcessIdentity.Of(LibC.GetPid());
+        var record = new ContainerRecord
+        {
+            Id = request.Id,
+            Bundle = bundle,
+            OwnerPid = owner?.Pid ?? 0,
+            OwnerStartTime = owner?.StartTime ?? 0,
+            DieWithOwner = request.DieWithOwner,
+            CgroupPath = cgroupPath.Value,
+            Namespaces = spec.Linux?.Namespaces ?? [],
+            Created = time.GetUtcNow(),
+            Annotations = spec.Annotations,
+        };
+        Cgroup? cgroup = null;
+        StdioPlumbing? stdio = null;
+        ShimHandle? handle = null;
+        try
+        {
+            // Written first, pid 0: a sweep after a crash right here still finds and removes it.
+            WriteRecord(stateDir, record);
+            cgroup = Cgroup.Create(layout, cgroupPath, resources, logger);
+            stdio = StdioPlumbing.Create(request.Stdio);
+            var plan = SpecCompiler.CompileCreate(spec, bundle, new PlanInputs
+            {
+                StateDirectory = stateDir,
+                CgroupProcsFiles = cgroup.ProcsFiles,
+                CgroupDirectories = cgroup.Directories,
+                CgroupMounts = MountSources(cgroup),
+                DieWithOwner = request.DieWithOwner,
+                Stdio = request.Stdio,
+            });
+            handle = await ShimHandle.StartAsync(plan, stdio.ChildFds, $"container {request.Id}", cancellationToken).ConfigureAwait(false);
+            stdio.CloseChildEnds();
+            var pid = ProcessIdentity.Of(handle.Pid);
+            var shim = ProcessIdentity.Of(handle.ShimPid);
+            WriteRecord(stateDir, record with { Pid = handle.Pid, PidStartTime = pid?.StartTime ?? 0, ShimPid = handle.ShimPid, ShimStartTime = shim?.StartTime ?? 0 });
+            owned[request.Id] = handle;
+            LogCreated(request.Id, handle.Pid);
+            return new CreatedContainer(request.Id, handle.Pid, stdio.TakeIo(handle.TerminalFd));
+        }
+        catch
+        {
+            stdio?.Abandon();
+            if (handle is not null)
+            {
+                await handle.RequestAsync($"kill {LibC.SIGKILL} all", "ok", CancellationToken.None).ConfigureAwait(false);
+                await handle.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (cgroup is not null)
+            {
+                await cgroup.DeleteAsync(options.DeleteTimeout, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            Directory.Delete(stateDir, recursive: true);
+            throw;
+        }
+        finally
+        {
+            cgroup?.Dispose();
+        }
+    }
+
+    public async Task StartAsync(string id, CancellationToken cancellationToken = default)
+    {
+        _ = ReadRecord(id);
+        if (owned.TryGetValue(id, out var handle))
+        {
+            await handle.RequestAsync("start", "started", cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            using var channel = await ConnectAsync(id, cancellationToken).ConfigureAwait(false)
+                ?? throw new FailedPreconditionException($"container {id} is stopped; only a created container can be started");
+            var reply = await channel.RequestAsync("start", cancellationToken).ConfigureAwait(false);
+            if (reply.IsError)
+            {
+                throw new FailedPreconditionException($"container {id}: {reply.Argument}");
+            }
+        }
+
+        LogStarted(id);
+    }
+
+    public async Task<ContainerState> GetStateAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var record = ReadRecord(id);
+        var status = await StatusOfAsync(record, cancellationToken).ConfigureAwait(false);
+        return new ContainerState
+        {
+            OciVersion = OciSpec.Version,
+            Id = id,
+            Status = status,
+            Pid = status is ContainerStatus.Stopped or ContainerStatus.Creating ? 0 : record.Pid,
+            Bundle = record.Bundle,
+            Annotations = record.Annotations,
+            Created = record.Created,
+        };
+    }
+
+    public async Task KillAsync(string id, int signal, bool all = false, CancellationToken cancellationToken = default)
+    {
+        _ = ReadRecord(id);
+        var request = all ? $"kill {signal} all" : $"kill {signal}";
+        if (owned.TryGetValue(id, out var handle) && !handle.Exited.IsCompleted)
+        {
+            await handle.RequestAsync(request, "ok", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        using var channel = await ConnectAsync(id, cancellationToken).ConfigureAwait(false)
+            ?? throw new FailedPreconditionException($"container {id} is not running; there is nothing to signal");
+        var reply = await channel.RequestAsync(request, cancellationToken).ConfigureAwait(false);
+        if (reply.IsError)
+        {
+            throw new FailedPreconditionException($"container {id}: {reply.Argument}");
+        }
+    }
+
+    public async Task<ExitStatus> WaitAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var record = ReadRecord(id);
+        if (owned.TryGetValue(id, out var handle))
+        {
+            try
+            {
+                return await handle.Exited.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (UnavailableException) when (TryReadExit(id) is { } fromFile)
+            {
+                return fromFile;
+            }
+        }
+
+        using (var channel = await ConnectAsync(id, cancellationToken).ConfigureAwait(false))
+        {
+            if (channel is not null)
+            {
+                channel.Send("wait");
+                while (await channel.ReceiveAsync(cancellationToken).ConfigureAwait(false) is { } message)
+                {
+                    if (message.Is("exit"))
+                    {
+                        return ShimHandle.ParseExit(message.Argument);
+                    }
+                }
+            }
+        }
+
+        return TryReadExit(id) ?? throw new UnavailableException(
+            $"container {id} (pid {record.Pid}) has no shim and no recorded exit status; its shim was killed. Delete it with force");
+    }
+
+    public async Task DeleteAsync(string id, bool force = false, CancellationToken cancellationToken = default)
+    {
+        var record = ReadRecord(id);
+        var status = await StatusOfAsync(record, cancellationToken).ConfigureAwait(false);
+        if (status == ContainerStatus.Running && !force)
+        {
+            throw new ConflictException($"container {id} is running; kill it first, or delete it with force");
+        }
+
+        if (status is ContainerStatus.Running or ContainerStatus.Created or ContainerStatus.Paused)
+        {
+            await KillAsync(id, LibC.SIGKILL, all: true, cancellationToken).ConfigureAwait(false);
+            await WaitAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+
+        await RemoveAsync(record, cancellationToken).ConfigureAwait(false);
+        LogDeleted(id);
+    }
+
+    public async Task<ExecProcess> ExecAsync(string id, OciProcess process, StdioMode stdio, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        var record = ReadRecord(id);
+        var status = await StatusOfAsync(record, cancellationToken).ConfigureAwait(false);
+        if (status is not (ContainerStatus.Running or ContainerStatus.Created))
+        {
+            throw new FailedPreconditionException($"container {id} is {status.ToString().ToLowerInvariant()}; exec needs a running container");
+        }
+
+        IReadOnlyList<string> procs;
+        using (var cgroup = Cgroup.Open(layout, CgroupPath.Parse(record.CgroupPath), logger))
+        {
+            procs = cgroup.ProcsFiles;
+        }
+
+        var plumbing = StdioPlumbing.Create(stdio);
+        try
+        {
+            var spec = new OciSpec { Linux = new OciLinux { Namespaces = record.Namespaces } };
+            var plan = SpecCompiler.CompileExec(spec, record.Pid, process, procs, stdio);
+            var handle = await ShimHandle.StartAsync(plan, plumbing.ChildFds, $"exec in container {id}", cancellationToken).ConfigureAwait(false);
+            plumbing.CloseChildEnds();
+            return new BuiltinExecProcess(handle, plumbing.TakeIo(handle.TerminalFd));
+        }
+        catch
+        {
+            plumbing.Abandon();
+            throw;
+        }
+    }
+
+    public async Task<IReadOnlyList<ContainerState>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var states = new List<ContainerState>();
+        if (!Directory.Exists(options.StateRoot))
+        {
+            return states;
+        }
+
+        foreach (var dir in Directory.EnumerateDirectories(options.StateRoot))
+        {
+            try
+            {
+                states.Add(await GetStateAsync(Path.GetFileName(dir), cancellationToken).ConfigureAwait(false));
+            }
+            catch (NotFoundException)
+            {
+                // Deleted while we looked.
+            }
+        }
+
+        return states;
+    }
+
+    /// <summary>
+    /// Removes what crashed owners left behind: containers created to die with their owner whose
+    /// owner is gone (their shim, processes, cgroup and state), and half-created ones. Runs once
+    /// before this runtime's first create; returns how many it removed.
+    /// </summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken = default)
+    {
+        if (!Directory.Exists(options.StateRoot))
+        {
+            return 0;
+        }
+
+        var removed = 0;
+        foreach (var dir in Directory.EnumerateDirectories(options.StateRoot))
+        {
+            var id = Path.GetFileName(dir);
+            ContainerRecord record;
+            try
+            {
+                record = ReadRecord(id);
+            }
+            catch (ContainersException)
+            {
+                continue;
+            }
+
+            var ownerAlive = new ProcessIdentity(record.OwnerPid, record.OwnerStartTime).IsAlive;
+            if (ownerAlive || owned.ContainsKey(id) || !(record.DieWithOwner || record.Pid == 0))
+            {
+                continue;
+            }
+
+            foreach (var identity in new[] { new ProcessIdentity(record.ShimPid, record.ShimStartTime), new ProcessIdentity(record.Pid, record.PidStartTime) })
+            {
+                if (identity.Pid > 0 && identity.IsAlive)
+                {
+                    _ = LibC.Kill(identity.Pid, LibC.SIGKILL);
+                }
+            }
+
+            await RemoveAsync(record, cancellationToken).ConfigureAwait(false);
+            LogSwept(id, record.OwnerPid);
+            removed++;
+        }
+
+        return removed;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var handle in owned.Values)
+        {
+            await handle.DisposeAsync().ConfigureAwait(false);
+        }
+
+        owned.Clear();
+    }
+
+    private async Task RemoveAsync(ContainerRecord record, CancellationToken cancellationToken)
+    {
+        if (CgroupPath.TryParse(record.CgroupPath, out var path))
+        {
+            using var cgroup = Cgroup.Open(layout, path, logger);
+            if (cgroup.Exists)
+            {
+                cgroup.KillAll();
+                await cgroup.DeleteAsync(options.DeleteTimeout, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (owned.TryRemove(record.Id, out var handle))
+        {
+            await handle.DisposeAsync().ConfigureAwait(false);
+        }
+
+        var dir = StateDirectory(record.Id);
+        if (Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private async Task<ContainerStatus> StatusOfAsync(ContainerRecord record, CancellationToken cancellationToken)
+    {
+        if (File.Exists(Path.Combine(StateDirectory(record.Id), ExitFile)))
+        {
+            return ContainerStatus.Stopped;
+        }
+
+        if (record.Pid == 0)
+        {
+            return ContainerStatus.Creating;
+        }
+
+        ShimMessage? reply = null;
+        if (owned.TryGetValue(record.Id, out var handle))
+        {
+            if (handle.Exited.IsCompleted)
+            {
+                return ContainerStatus.Stopped;
+            }
+
+            try
+            {
+                reply = await handle.RequestAsync("state", "state", cancellationToken).ConfigureAwait(false);
+            }
+            catch (UnavailableException)
+            {
+                return ContainerStatus.Stopped;
+            }
+        }
+        else
+        {
+            using var channel = await ConnectAsync(record.Id, cancellationToken).ConfigureAwait(false);
+            if (channel is null)
+            {
+                return ContainerStatus.Stopped;
+            }
+
+            reply = await channel.RequestAsync("state", cancellationToken).ConfigureAwait(false);
+        }
+
+        return reply is { } r && r.Argument.StartsWith("running", StringComparison.Ordinal) ? ContainerStatus.Running
+            : reply is not null ? ContainerStatus.Created
+            : ContainerStatus.Stopped;
+    }
+
+    private Task<ShimChannel?> ConnectAsync(string id, CancellationToken cancellationToken) =>
+        ShimChannel.TryConnectAsync(Path.Combine(StateDirectory(id), SocketFile), cancellationToken).AsTask();
+
+    private ExitStatus? TryReadExit(string id)
+    {
+        try
+        {
+            return ShimHandle.ParseExit(File.ReadAllText(Path.Combine(StateDirectory(id), ExitFile))["exit ".Length..]);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private static IReadOnlyList<CgroupMountSource> MountSources(Cgroup cgroup)
+    {
+        var sources = new List<CgroupMountSource>();
+        var hierarchies = cgroup.Layout.V1Hierarchies.Concat(cgroup.Layout.Unified is { } u ? [u] : []).ToArray();
+        foreach (var dir in cgroup.Directories)
+        {
+            var hierarchy = hierarchies
+                .Where(h => dir.StartsWith(h.MountPoint.TrimEnd('/') + "/", StringComparison.Ordinal))
+                .MaxBy(h => h.MountPoint.Length);
+            if (hierarchy is not null)
+            {
+                sources.Add(new CgroupMountSource(Path.GetFileName(hierarchy.MountPoint.TrimEnd('/')), dir, hierarchy.IsUnified));
+            }
+        }
+
+        return sources;
+    }
+
+    private string StateDirectory(string id) => Path.Combine(options.StateRoot, id);
+
+    private string MakeStateDirectory(string id)
+    {
+        Directory.CreateDirectory(options.StateRoot, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var dir = StateDirectory(id);
+        using var root = PosixFs.OpenDirectory(options.StateRoot);
+        var errno = PosixFs.TryMakeDirectoryAt(root, id, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return errno switch
+        {
+            0 => dir,
+            Errno.EEXIST => throw new AlreadyExistsException($"container {id} already exists in {options.StateRoot}; delete it or choose another id"),
+            _ => throw Errno.ToException(errno, "mkdir", dir),
+        };
+    }
+
+    private ContainerRecord ReadRecord(string id)
+    {
+        ValidateId(id);
+        var path = Path.Combine(StateDirectory(id), RecordFile);
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return JsonSerializer.Deserialize(stream, ContainerRecordJsonContext.Default.ContainerRecord)
+                ?? throw new InvalidArgumentException($"the state of container {id} ({path}) is empty; delete the directory");
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new NotFoundException($"container {id} does not exist in {options.StateRoot}");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidArgumentException($"the state of container {id} ({path}) is not valid JSON: {e.Message}; delete the directory", e);
+        }
+    }
+
+    private static void WriteRecord(string stateDir, ContainerRecord record)
+    {
+        var path = Path.Combine(stateDir, RecordFile);
+        var temp = path + ".tmp";
+        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(record, ContainerRecordJsonContext.Default.ContainerRecord));
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private static void ValidateId(string id)
+    {
+        if (string.IsNullOrEmpty(id) || id.Length > 128 || !IdPattern().IsMatch(id) || id is "." or "..")
+        {
+            throw new InvalidArgumentException($"container id \"{id}\" is not valid; use 1 to 128 letters, digits, '_', '+', '-' and '.'");
+        }
+    }
+
+    [GeneratedRegex(@"^[\w+\-.]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex IdPattern();
+}
