@@ -11,8 +11,12 @@ public sealed record OciProcess
     [JsonPropertyName("consoleSize")]
     public OciBox? ConsoleSize { get; init; }
 
+    /// <remarks>
+    /// The source-generated reader sets every init-only property, passing null for the ones the
+    /// JSON lacks, so the default is restored in the setter rather than only in the initializer.
+    /// </remarks>
     [JsonPropertyName("user")]
-    public OciUser User { get; init; } = new();
+    public OciUser User { get; init => field = value ?? new(); } = new();
 
     [JsonPropertyName("args")]
     public IReadOnlyList<string>? Args { get; init; }
@@ -24,7 +28,8 @@ public sealed record OciProcess
     public IReadOnlyList<string>? Env { get; init; }
 
     [JsonPropertyName("cwd")]
-    public string Cwd { get; init; } = "/";
+    /// <remarks>Missing or null in the JSON reads as <c>/</c>, the spec's default (see <see cref="User"/>).</remarks>
+    public string Cwd { get; init => field = value ?? "/"; } = "/";
 
     [JsonPropertyName("capabilities")]
     public OciCapabilities? Capabilities { get; init; }

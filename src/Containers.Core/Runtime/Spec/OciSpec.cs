@@ -11,8 +11,12 @@ public sealed record OciSpec
     /// <summary>The runtime spec version this runtime writes.</summary>
     public const string Version = "1.0.2";
 
+    /// <remarks>
+    /// Missing or null in the JSON reads as <see cref="Version"/>: the source-generated reader
+    /// passes null for absent init-only properties, which would otherwise break the non-null promise.
+    /// </remarks>
     [JsonPropertyName("ociVersion")]
-    public string OciVersion { get; init; } = Version;
+    public string OciVersion { get; init => field = value ?? Version; } = Version;
 
     [JsonPropertyName("process")]
     public OciProcess? Process { get; init; }
