@@ -48,6 +48,15 @@ public sealed record OciProcess
 
     [JsonPropertyName("selinuxLabel")]
     public string? SelinuxLabel { get; init; }
+
+    /// <summary>
+    /// Fields of the spec this model does not name (newer or platform-specific ones), kept so that
+    /// loading and saving a <c>config.json</c> changes nothing it does not understand. Only the
+    /// reader sets it: the JSON source generator cannot bind extension data to an init accessor.
+    /// </summary>
+    [JsonExtensionData]
+    [JsonInclude]
+    public IDictionary<string, System.Text.Json.JsonElement>? Extensions { get; internal set; }
 }
 
 /// <summary>A terminal's size.</summary>
@@ -77,6 +86,15 @@ public sealed record OciUser
 
     [JsonPropertyName("username")]
     public string? Username { get; init; }
+
+    /// <summary>
+    /// Fields of the spec this model does not name (newer or platform-specific ones), kept so that
+    /// loading and saving a <c>config.json</c> changes nothing it does not understand. Only the
+    /// reader sets it: the JSON source generator cannot bind extension data to an init accessor.
+    /// </summary>
+    [JsonExtensionData]
+    [JsonInclude]
+    public IDictionary<string, System.Text.Json.JsonElement>? Extensions { get; internal set; }
 }
 
 /// <summary>The five capability sets, as names like <c>CAP_CHOWN</c>.</summary>

@@ -140,6 +140,27 @@ public sealed class OciSpecJsonTests
         Assert.That(spec.Process.Cwd, Is.EqualTo("/"));
     }
 
+    [Test]
+    public void FieldsTheModelDoesNotName_SurviveALoadAndSave()
+    {
+        const string json = """
+            {
+              "ociVersion": "1.2.0",
+              "process": { "terminal": false, "args": ["sh"], "cwd": "/", "noNewPrivileges": false, "scheduler": { "policy": "SCHED_IDLE" }, "user": { "uid": 0, "gid": 0, "extra": 1 } },
+              "mounts": [{ "destination": "/m", "uidMappings": [{ "containerID": 0, "hostID": 1, "size": 1 }] }],
+              "linux": {
+                "personality": { "domain": "LINUX32" },
+                "resources": { "hugepageLimits": [{ "pageSize": "2MB", "limit": 0 }], "memory": { "kernel": 5 }, "cpu": { "idle": 1 }, "blockIO": { "leafWeight": 10 } }
+              },
+              "vm": { "hypervisor": { "path": "/x" } }
+            }
+            """;
+
+        var written = JsonSerializer.Serialize(SpecJson.Parse(json), OciJsonContext.Default.OciSpec);
+
+        Assert.That(SpecJson.FirstDifference(JsonNode.Parse(json), JsonNode.Parse(written)), Is.Null);
+    }
+
     private static void CollectMissing(JsonTypeInfo info, JsonNode? node, string path, List<string> missing)
     {
         if (info.Kind == JsonTypeInfoKind.Enumerable && node is JsonArray array && info.ElementType is { } element)
@@ -163,7 +184,7 @@ public sealed class OciSpecJsonTests
         }
 
         var obj = node as JsonObject;
-        foreach (var property in info.Properties)
+        foreach (var property in info.Properties.Where(p => !p.IsExtensionData))
         {
             if (obj is null || !obj.TryGetPropertyValue(property.Name, out var value) || value is null)
             {
