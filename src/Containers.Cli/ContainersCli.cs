@@ -23,6 +23,7 @@ internal static class ContainersCli
             RefCommand.Create(output),
             ImageCommand.Create(output),
             LayerCommand.Create(output),
+            RuntimeCommand.Create(output),
         };
 
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };

@@ -41,6 +41,15 @@ public sealed record OciLinux
 
     [JsonPropertyName("mountLabel")]
     public string? MountLabel { get; init; }
+
+    /// <summary>
+    /// Fields of the spec this model does not name (newer or platform-specific ones), kept so that
+    /// loading and saving a <c>config.json</c> changes nothing it does not understand. Only the
+    /// reader sets it: the JSON source generator cannot bind extension data to an init accessor.
+    /// </summary>
+    [JsonExtensionData]
+    [JsonInclude]
+    public IDictionary<string, System.Text.Json.JsonElement>? Extensions { get; internal set; }
 }
 
 /// <summary>A namespace to create (no path) or to join (a path such as <c>/proc/42/ns/net</c>).</summary>

@@ -16,4 +16,13 @@ public sealed record OciMount
 
     [JsonPropertyName("options")]
     public IReadOnlyList<string>? Options { get; init; }
+
+    /// <summary>
+    /// Fields of the spec this model does not name (newer or platform-specific ones), kept so that
+    /// loading and saving a <c>config.json</c> changes nothing it does not understand. Only the
+    /// reader sets it: the JSON source generator cannot bind extension data to an init accessor.
+    /// </summary>
+    [JsonExtensionData]
+    [JsonInclude]
+    public IDictionary<string, System.Text.Json.JsonElement>? Extensions { get; internal set; }
 }

@@ -11,8 +11,12 @@ public sealed record OciProcess
     [JsonPropertyName("consoleSize")]
     public OciBox? ConsoleSize { get; init; }
 
+    /// <remarks>
+    /// The source-generated reader sets every init-only property, passing null for the ones the
+    /// JSON lacks, so the default is restored in the setter rather than only in the initializer.
+    /// </remarks>
     [JsonPropertyName("user")]
-    public OciUser User { get; init; } = new();
+    public OciUser User { get; init => field = value ?? new(); } = new();
 
     [JsonPropertyName("args")]
     public IReadOnlyList<string>? Args { get; init; }
@@ -24,7 +28,8 @@ public sealed record OciProcess
     public IReadOnlyList<string>? Env { get; init; }
 
     [JsonPropertyName("cwd")]
-    public string Cwd { get; init; } = "/";
+    /// <remarks>Missing or null in the JSON reads as <c>/</c>, the spec's default (see <see cref="User"/>).</remarks>
+    public string Cwd { get; init => field = value ?? "/"; } = "/";
 
     [JsonPropertyName("capabilities")]
     public OciCapabilities? Capabilities { get; init; }
@@ -43,6 +48,15 @@ public sealed record OciProcess
 
     [JsonPropertyName("selinuxLabel")]
     public string? SelinuxLabel { get; init; }
+
+    /// <summary>
+    /// Fields of the spec this model does not name (newer or platform-specific ones), kept so that
+    /// loading and saving a <c>config.json</c> changes nothing it does not understand. Only the
+    /// reader sets it: the JSON source generator cannot bind extension data to an init accessor.
+    /// </summary>
+    [JsonExtensionData]
+    [JsonInclude]
+    public IDictionary<string, System.Text.Json.JsonElement>? Extensions { get; internal set; }
 }
 
 /// <summary>A terminal's size.</summary>
@@ -72,6 +86,15 @@ public sealed record OciUser
 
     [JsonPropertyName("username")]
     public string? Username { get; init; }
+
+    /// <summary>
+    /// Fields of the spec this model does not name (newer or platform-specific ones), kept so that
+    /// loading and saving a <c>config.json</c> changes nothing it does not understand. Only the
+    /// reader sets it: the JSON source generator cannot bind extension data to an init accessor.
+    /// </summary>
+    [JsonExtensionData]
+    [JsonInclude]
+    public IDictionary<string, System.Text.Json.JsonElement>? Extensions { get; internal set; }
 }
 
 /// <summary>The five capability sets, as names like <c>CAP_CHOWN</c>.</summary>

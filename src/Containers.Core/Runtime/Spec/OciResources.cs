@@ -22,6 +22,15 @@ public sealed record OciResources
 
     [JsonPropertyName("unified")]
     public IReadOnlyDictionary<string, string>? Unified { get; init; }
+
+    /// <summary>
+    /// Fields of the spec this model does not name (newer or platform-specific ones), kept so that
+    /// loading and saving a <c>config.json</c> changes nothing it does not understand. Only the
+    /// reader sets it: the JSON source generator cannot bind extension data to an init accessor.
+    /// </summary>
+    [JsonExtensionData]
+    [JsonInclude]
+    public IDictionary<string, System.Text.Json.JsonElement>? Extensions { get; internal set; }
 }
 
 /// <summary>A device cgroup rule: allow or deny access to a class of devices.</summary>
@@ -60,6 +69,15 @@ public sealed record OciMemory
 
     [JsonPropertyName("disableOOMKiller")]
     public bool? DisableOomKiller { get; init; }
+
+    /// <summary>
+    /// Fields of the spec this model does not name (newer or platform-specific ones), kept so that
+    /// loading and saving a <c>config.json</c> changes nothing it does not understand. Only the
+    /// reader sets it: the JSON source generator cannot bind extension data to an init accessor.
+    /// </summary>
+    [JsonExtensionData]
+    [JsonInclude]
+    public IDictionary<string, System.Text.Json.JsonElement>? Extensions { get; internal set; }
 }
 
 /// <summary>CPU shares, CFS quota and period (µs), and cpusets.</summary>
@@ -79,6 +97,15 @@ public sealed record OciCpu
 
     [JsonPropertyName("mems")]
     public string? Mems { get; init; }
+
+    /// <summary>
+    /// Fields of the spec this model does not name (newer or platform-specific ones), kept so that
+    /// loading and saving a <c>config.json</c> changes nothing it does not understand. Only the
+    /// reader sets it: the JSON source generator cannot bind extension data to an init accessor.
+    /// </summary>
+    [JsonExtensionData]
+    [JsonInclude]
+    public IDictionary<string, System.Text.Json.JsonElement>? Extensions { get; internal set; }
 }
 
 /// <summary>The most tasks the cgroup may hold; 0 or less means no limit.</summary>
@@ -105,6 +132,15 @@ public sealed record OciBlockIo
 
     [JsonPropertyName("throttleWriteIOPSDevice")]
     public IReadOnlyList<OciThrottleDevice>? ThrottleWriteIopsDevice { get; init; }
+
+    /// <summary>
+    /// Fields of the spec this model does not name (newer or platform-specific ones), kept so that
+    /// loading and saving a <c>config.json</c> changes nothing it does not understand. Only the
+    /// reader sets it: the JSON source generator cannot bind extension data to an init accessor.
+    /// </summary>
+    [JsonExtensionData]
+    [JsonInclude]
+    public IDictionary<string, System.Text.Json.JsonElement>? Extensions { get; internal set; }
 }
 
 /// <summary>A throttle on one block device.</summary>

@@ -11,8 +11,12 @@ public sealed record OciSpec
     /// <summary>The runtime spec version this runtime writes.</summary>
     public const string Version = "1.0.2";
 
+    /// <remarks>
+    /// Missing or null in the JSON reads as <see cref="Version"/>: the source-generated reader
+    /// passes null for absent init-only properties, which would otherwise break the non-null promise.
+    /// </remarks>
     [JsonPropertyName("ociVersion")]
-    public string OciVersion { get; init; } = Version;
+    public string OciVersion { get; init => field = value ?? Version; } = Version;
 
     [JsonPropertyName("process")]
     public OciProcess? Process { get; init; }
@@ -37,4 +41,13 @@ public sealed record OciSpec
 
     [JsonPropertyName("linux")]
     public OciLinux? Linux { get; init; }
+
+    /// <summary>
+    /// Fields of the spec this model does not name (newer or platform-specific ones), kept so that
+    /// loading and saving a <c>config.json</c> changes nothing it does not understand. Only the
+    /// reader sets it: the JSON source generator cannot bind extension data to an init accessor.
+    /// </summary>
+    [JsonExtensionData]
+    [JsonInclude]
+    public IDictionary<string, System.Text.Json.JsonElement>? Extensions { get; internal set; }
 }

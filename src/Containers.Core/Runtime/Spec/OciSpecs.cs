@@ -71,7 +71,7 @@ public static class OciSpecs
         }
         finally
         {
-            File.Delete(temp);
+            DeleteLeftover(temp);
         }
     }
 
@@ -94,7 +94,7 @@ public static class OciSpecs
         }
         finally
         {
-            File.Delete(temp);
+            DeleteLeftover(temp);
         }
     }
 
@@ -158,6 +158,14 @@ public static class OciSpecs
         catch (DirectoryNotFoundException e)
         {
             throw new NotFoundException($"bundle directory \"{bundle}\" does not exist; create it first", e);
+        }
+    }
+
+    private static void DeleteLeftover(string temp)
+    {
+        if (File.Exists(temp))
+        {
+            File.Delete(temp);
         }
     }
 
