@@ -23,7 +23,6 @@ internal static unsafe partial class LibC
     internal const short POSIX_SPAWN_SETSIGDEF = 0x04;
     internal const short POSIX_SPAWN_SETSIGMASK = 0x08;
 
-    internal const int SIGKILL = 9;
     internal const int ESRCH = 3;
     internal const int ECHILD = 10;
     internal const int ECONNREFUSED = 111;
@@ -49,11 +48,7 @@ internal static unsafe partial class LibC
     [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
     internal static partial int Fcntl(int fd, int cmd, int arg);
 
-    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
-    internal static partial nint Write(int fd, byte* buffer, nuint count);
 
-    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
-    internal static partial nint Read(int fd, byte* buffer, nuint count);
 
     [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
     internal static partial int Pipe2(int* fds, int flags);
@@ -61,8 +56,6 @@ internal static unsafe partial class LibC
     [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
     internal static partial int WaitPid(int pid, int* status, int options);
 
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    internal static partial int Kill(int pid, int signal);
 
     [LibraryImport("libc", EntryPoint = "getpid")]
     internal static partial int GetPid();

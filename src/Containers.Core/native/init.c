@@ -436,6 +436,9 @@ static void set_identity(const struct plan *p)
     if (syscall(SYS_capset, &hdr, data) < 0)
         die_errno(g_sync, "capset", NULL);
     prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+    /* The kernel takes only ambient capabilities that are permitted and inheritable; runc skips
+       the rest rather than fail (its default spec asks for ambient ones it makes no inheritable). */
+    amb &= perm & inh;
     for (int cap = 0; cap < 64; cap++)
         if ((amb & (1ULL << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
             die_errno(g_sync, "raise ambient capability", NULL);

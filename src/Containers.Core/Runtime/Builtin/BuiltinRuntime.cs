@@ -59,7 +59,7 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
         var spec = await OciSpecs.LoadAsync(bundle, cancellationToken).ConfigureAwait(false);
         OciSpecValidator.Validate(spec, bundle);
         var cgroupPath = CgroupPath.Parse(string.IsNullOrEmpty(spec.Linux?.CgroupsPath) ? $"{options.CgroupParent}/{request.Id}" : spec.Linux.CgroupsPath);
-        var resources = CgroupResources.FromOci(spec.Linux?.Resources);
+        var resources = CgroupResources.FromOci(DeviceRules.WithDefaults(spec));
 
         var stateDir = MakeStateDirectory(request.Id);
         var owner = ProcessIdentity.Of(LibC.GetPid());
@@ -431,7 +431,7 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
         }
     }
 
-    private static IReadOnlyList<CgroupMountSource> MountSources(Cgroup cgroup)
+    private static List<CgroupMountSource> MountSources(Cgroup cgroup)
     {
         var sources = new List<CgroupMountSource>();
         var hierarchies = cgroup.Layout.V1Hierarchies.Concat(cgroup.Layout.Unified is { } u ? [u] : []).ToArray();
