@@ -1,3 +1,4 @@
+using Containers.Cgroups;
 using Containers.Processes;
 using Containers.Runtime.Spec;
 
@@ -36,6 +37,12 @@ public interface IContainerRuntime
     /// namespaces. With <paramref name="force"/>, kills a running one first.
     /// </summary>
     Task DeleteAsync(string id, bool force = false, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The container's resource usage from its cgroup: memory with OOM kills, cpu with throttling,
+    /// pids and io. Readable until the container is deleted.
+    /// </summary>
+    Task<CgroupStats> GetStatsAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>Runs another process in a running container.</summary>
     Task<ExecProcess> ExecAsync(string id, OciProcess process, StdioMode stdio, CancellationToken cancellationToken = default);

@@ -126,6 +126,12 @@ static void on_exit_status(struct monitor *m, int status)
         return;
     }
     write_exit_file(m, line);
+    if (m->started && m->sync >= 0) {
+        /* It exec'd and exited before we saw the sync socket close: the start succeeded. */
+        close(m->sync);
+        m->sync = -1;
+        broadcast(m, "started", 2);
+    }
     if (!m->started)
         broadcast(m, "error the container exited before it started", 2);
     broadcast(m, line, 1);

@@ -234,6 +234,13 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
         LogDeleted(id);
     }
 
+    public Task<CgroupStats> GetStatsAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var record = ReadRecord(id);
+        using var cgroup = Cgroup.Open(layout, CgroupPath.Parse(record.CgroupPath), logger);
+        return Task.FromResult(cgroup.ReadStats());
+    }
+
     public async Task<ExecProcess> ExecAsync(string id, OciProcess process, StdioMode stdio, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(process);

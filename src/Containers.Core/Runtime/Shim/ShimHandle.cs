@@ -142,7 +142,7 @@ internal sealed class ShimHandle : IAsyncDisposable
                 }
             }
         }
-        catch (Exception e) when (e is ContainersException or IOException or ObjectDisposedException)
+        catch (Exception e) when (e is ContainersException or IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {
             // The channel broke; the waiters below hear about it.
         }

@@ -1,0 +1,369 @@
+using System.Text;
+using Containers.Cgroups;
+using Containers.Errors;
+using Containers.Processes;
+using Containers.Runtime;
+using Containers.Runtime.Spec;
+
+namespace Containers.Core.Tests.Runtime;
+
+/// <summary>
+/// What every <see cref="IContainerRuntime"/> must do, run against each: isolation, limits,
+/// privileges, lifecycle and exit statuses, on real namespaces and cgroups with a busybox rootfs.
+/// </summary>
+public abstract class ContainerRuntimeConformance
+{
+    /// <summary>The cgroup under which every test container is made, relative to the test process's own.</summary>
+    protected const string CgroupParent = "dotnet-containers-test";
+
+    private readonly List<(string Id, TestBundle Bundle)> made = [];
+
+    protected IContainerRuntime Runtime { get; private set; } = null!;
+
+    /// <summary>Makes the runtime under test, or calls <c>Assert.Ignore</c> when its program is missing.</summary>
+    protected abstract Task<IContainerRuntime> CreateRuntimeAsync();
+
+    protected virtual bool SupportsTerminal => true;
+
+    [SetUp]
+    public async Task SetUpRuntime()
+    {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            Assert.Ignore("needs root: containers need namespaces and cgroups");
+        }
+
+        Runtime = await CreateRuntimeAsync();
+    }
+
+    [TearDown]
+    public async Task DeleteContainers()
+    {
+        foreach (var (id, bundle) in made)
+        {
+            try
+            {
+                await Runtime.DeleteAsync(id, force: true);
+            }
+            catch (NotFoundException)
+            {
+                // Already deleted by the test.
+            }
+
+            bundle.Dispose();
+        }
+
+        made.Clear();
+        if (Runtime is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+
+        AfterContainersDeleted();
+    }
+
+    /// <summary>Removes the tests' parent cgroup, which must be empty by now.</summary>
+    [OneTimeTearDown]
+    public async Task RemoveTestCgroupParent()
+    {
+        if (Environment.IsPrivilegedProcess)
+        {
+            using var parent = Cgroup.Open(CgroupLayout.Current, CgroupPath.Parse(CgroupParent));
+            await parent.DeleteAsync(TimeSpan.FromSeconds(5));
+            Assert.That(parent.Exists, Is.False, $"the tests' cgroup {CgroupParent} is still there");
+        }
+    }
+
+    /// <summary>Checks that the runtime left nothing of its own behind once every container is deleted.</summary>
+    protected virtual void AfterContainersDeleted()
+    {
+    }
+
+    [Test]
+    public async Task Run_ContainerProcess_IsPidOne()
+    {
+        var (exit, output, _) = await RunAsync(null, "sh", "-c", "echo $$");
+        Assert.That((exit.ExitCode, output.Trim()), Is.EqualTo((0, "1")));
+    }
+
+    [Test]
+    public async Task Run_Hostname_IsTheSpecs()
+    {
+        var (_, output, _) = await RunAsync(s => s with { Hostname = "conformance-host" }, "hostname");
+        Assert.That(output.Trim(), Is.EqualTo("conformance-host"));
+    }
+
+    [Test]
+    public async Task Run_Proc_ShowsOnlyTheContainer()
+    {
+        var (_, output, _) = await RunAsync(null, "sh", "-c", "ls /proc | grep -E '^[0-9]+$'");
+        var pids = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(pids, Has.Length.LessThanOrEqualTo(3), $"pids seen: {string.Join(' ', pids)}");
+        Assert.That(pids, Does.Contain("1"));
+    }
+
+    [Test]
+    public async Task Run_AllocatingPastTheMemoryLimit_IsOomKilledAndReported()
+    {
+        const long limit = 32L << 20;
+        var id = NewId();
+        await using var _ = await CreateAsync(id, s => WithResources(s, r => r with { Memory = new OciMemory { Limit = limit, Swap = limit } }), StdioMode.Null,
+            "dd", "if=/dev/zero", "of=/dev/null", "bs=128M", "count=1");
+        await Runtime.StartAsync(id);
+        var exit = await Runtime.WaitAsync(id).WaitAsync(TimeSpan.FromSeconds(30));
+        var stats = await Runtime.GetStatsAsync(id);
+        Assert.That(exit, Is.EqualTo(ExitStatus.Killed(9)));
+        Assert.That(stats.Memory.OomKills, Is.GreaterThanOrEqualTo(1UL));
+        Assert.That(stats.Memory.Limit, Is.EqualTo((ulong)limit));
+    }
+
+    [Test]
+    public async Task Run_ForkBomb_IsStoppedByPidsMax()
+    {
+        var (exit, output, error) = await RunAsync(s => WithResources(s, r => r with { Pids = new OciPids { Limit = 8 } }),
+            "sh", "-c", "sh -c 'i=0; while [ $i -lt 40 ]; do sleep 30 & i=$((i+1)); done'; n=0; for p in /proc/[0-9]*; do n=$((n+1)); done; echo $n");
+        Assert.That(int.Parse(output.Trim(), System.Globalization.CultureInfo.InvariantCulture), Is.LessThanOrEqualTo(8), error);
+        Assert.That(error, Does.Contain("fork"));
+        Assert.That(exit.ExitCode, Is.EqualTo(0));
+    }
+
+    [Test]
+    public async Task Run_CpuQuota_ShowsAsThrottlingInCpuStats()
+    {
+        var id = NewId();
+        await using var _ = await CreateAsync(id, s => WithResources(s, r => r with { Cpu = new OciCpu { Quota = 10_000, Period = 100_000 } }), StdioMode.Null,
+            "sh", "-c", "while :; do :; done");
+        await Runtime.StartAsync(id);
+        await Task.Delay(TimeSpan.FromMilliseconds(800));
+        var stats = await Runtime.GetStatsAsync(id);
+        await Runtime.KillAsync(id, 9);
+        await Runtime.WaitAsync(id);
+        Assert.That(stats.Cpu.ThrottledPeriods, Is.GreaterThan(0UL));
+        Assert.That(stats.Cpu.ThrottledNanoseconds, Is.GreaterThan(0UL));
+        Assert.That(stats.Cpu.UsageNanoseconds, Is.GreaterThan(0UL));
+    }
+
+    [Test]
+    public async Task Run_DefaultCapabilities_AreAllThatIsLeft()
+    {
+        var (_, output, _) = await RunAsync(null, "grep", "^Cap", "/proc/self/status");
+        var expected = Capabilities.ToMask(["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"]).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(output, Does.Contain($"CapEff:\t{expected}"));
+        Assert.That(output, Does.Contain($"CapBnd:\t{expected}"));
+        Assert.That(output, Does.Contain($"CapPrm:\t{expected}"));
+    }
+
+    [Test]
+    public async Task Run_MaskedPaths_AreUnreadable()
+    {
+        var (_, output, _) = await RunAsync(null, "sh", "-c", "cat /proc/kcore | wc -c; ls /sys/firmware | wc -l; cat /proc/keys | wc -c");
+        Assert.That(output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()), Is.EqualTo(new[] { "0", "0", "0" }));
+    }
+
+    [Test]
+    public async Task Run_ReadonlyPaths_RefuseWrites()
+    {
+        var (_, output, _) = await RunAsync(null, "sh", "-c", "echo 1 > /proc/sys/kernel/domainname && echo wrote || echo refused");
+        Assert.That(output.Trim(), Is.EqualTo("refused"));
+    }
+
+    [Test]
+    public async Task Run_HostMounts_AreNotVisible()
+    {
+        var marker = Directory.CreateTempSubdirectory("host-only-").FullName;
+        Containers.Linux.PosixFs.Mount("tmpfs", marker, "tmpfs", 0, "size=1m");
+        try
+        {
+            var (_, output, _) = await RunAsync(null, "cat", "/proc/self/mountinfo");
+            Assert.That(output, Does.Not.Contain(Path.GetFileName(marker)));
+            Assert.That(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.LessThan(40));
+        }
+        finally
+        {
+            Containers.Linux.PosixFs.Unmount(marker);
+            Directory.Delete(marker);
+        }
+    }
+
+    [Test]
+    public async Task Run_ReadonlyRoot_RefusesWrites()
+    {
+        var (_, output, _) = await RunAsync(s => s with { Root = s.Root! with { Readonly = true } }, "sh", "-c", "touch /x 2>/dev/null && echo wrote || echo refused");
+        Assert.That(output.Trim(), Is.EqualTo("refused"));
+    }
+
+    [Test]
+    public async Task Run_UserCwdAndEnv_AreTheSpecs()
+    {
+        var (_, output, _) = await RunAsync(
+            s => s with { Process = s.Process! with { User = new OciUser { Uid = 1000, Gid = 1001, AdditionalGids = [1002] }, Cwd = "/tmp", Env = ["GREETING=hi", "PATH=/bin"] } },
+            "sh", "-c", "id -u; id -G; pwd; echo $GREETING");
+        Assert.That(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "1000", "1001 1002", "/tmp", "hi" }));
+    }
+
+    [TestCase(0)]
+    [TestCase(3)]
+    [TestCase(255)]
+    public async Task Run_ExitCode_ComesBack(int code)
+    {
+        var (exit, _, _) = await RunAsync(null, "sh", "-c", $"exit {code}");
+        Assert.That(exit, Is.EqualTo(ExitStatus.Exited(code)));
+    }
+
+    [Test]
+    public async Task Kill_WithSigkill_ReportsTheSignal()
+    {
+        var id = NewId();
+        await using var _ = await CreateAsync(id, null, StdioMode.Null, "sleep", "60");
+        await Runtime.StartAsync(id);
+        await Runtime.KillAsync(id, 9);
+        var exit = await Runtime.WaitAsync(id).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That((exit.ExitCode, exit.Signal), Is.EqualTo((137, (int?)9)));
+    }
+
+    [Test]
+    public async Task Kill_WithSigtermHandledByTheProcess_EndsItCleanly()
+    {
+        var id = NewId();
+        await using var _ = await CreateAsync(id, null, StdioMode.Null, "sh", "-c", "trap 'exit 7' TERM; while :; do sleep 0.1; done");
+        await Runtime.StartAsync(id);
+        await Task.Delay(200);
+        await Runtime.KillAsync(id, 15);
+        var exit = await Runtime.WaitAsync(id).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(exit, Is.EqualTo(ExitStatus.Exited(7)));
+    }
+
+    [Test]
+    public async Task Lifecycle_StatusGoesCreatedRunningStopped()
+    {
+        var id = NewId();
+        await using var _ = await CreateAsync(id, null, StdioMode.Null, "sleep", "60");
+        var created = await Runtime.GetStateAsync(id);
+        Assert.That(created.Status, Is.EqualTo(ContainerStatus.Created));
+        Assert.That(created.Pid, Is.GreaterThan(0));
+        Assert.That(Directory.Exists($"/proc/{created.Pid}"), Is.True);
+
+        await Runtime.StartAsync(id);
+        Assert.That((await Runtime.GetStateAsync(id)).Status, Is.EqualTo(ContainerStatus.Running));
+        Assert.ThrowsAsync(Is.InstanceOf<ContainersException>(), () => Runtime.StartAsync(id));
+        Assert.ThrowsAsync<ConflictException>(() => Runtime.DeleteAsync(id));
+
+        await Runtime.KillAsync(id, 9);
+        await Runtime.WaitAsync(id);
+        Assert.That((await Runtime.GetStateAsync(id)).Status, Is.EqualTo(ContainerStatus.Stopped));
+        await Runtime.DeleteAsync(id);
+        Assert.ThrowsAsync<NotFoundException>(() => Runtime.GetStateAsync(id));
+        Assert.That(Directory.Exists($"/proc/{created.Pid}"), Is.False);
+    }
+
+    [Test]
+    public async Task Delete_CreatedContainer_RemovesItsProcess()
+    {
+        var id = NewId();
+        await using var _ = await CreateAsync(id, null, StdioMode.Null, "true");
+        var pid = (await Runtime.GetStateAsync(id)).Pid;
+        await Runtime.DeleteAsync(id);
+        Assert.That(Directory.Exists($"/proc/{pid}"), Is.False);
+        Assert.ThrowsAsync<NotFoundException>(() => Runtime.GetStateAsync(id));
+    }
+
+    [Test]
+    public void Create_MissingProgram_FailsNamingIt()
+    {
+        var id = NewId();
+        var bundle = TestBundle.Create(null, "no-such-program");
+        made.Add((id, bundle));
+        var error = Assert.ThrowsAsync(Is.InstanceOf<ContainersException>(), async () =>
+        {
+            await using var created = await Runtime.CreateAsync(new ContainerCreateRequest(id, bundle.Path));
+            await Runtime.StartAsync(id);
+            var exit = await Runtime.WaitAsync(id);
+            throw new FailedPreconditionException($"exit {exit}");
+        });
+        Assert.That(error!.Message, Does.Contain("no-such-program"));
+    }
+
+    [Test]
+    public async Task Stdio_Pipes_CarryInputAndOutput()
+    {
+        var id = NewId();
+        var created = await CreateAsync(id, null, StdioMode.Pipes, "sh", "-c", "read line; echo got $line; echo oops >&2");
+        await using (created)
+        {
+            await Runtime.StartAsync(id);
+            await created.Io.StandardInput!.WriteAsync(Encoding.UTF8.GetBytes("ping\n"));
+            await created.Io.StandardInput.DisposeAsync();
+            var output = await new StreamReader(created.Io.StandardOutput!).ReadToEndAsync();
+            var error = await new StreamReader(created.Io.StandardError!).ReadToEndAsync();
+            Assert.That((output, error), Is.EqualTo(("got ping\n", "oops\n")));
+            Assert.That(await Runtime.WaitAsync(id), Is.EqualTo(ExitStatus.Exited(0)));
+        }
+    }
+
+    [Test]
+    public async Task Stdio_Terminal_IsAPty()
+    {
+        if (!SupportsTerminal)
+        {
+            Assert.Ignore($"{Runtime.Name} has no terminal support in this adapter");
+        }
+
+        var id = NewId();
+        var created = await CreateAsync(id, null, StdioMode.Terminal, "sh", "-c", "[ -t 0 ] && [ -t 1 ] && echo is-a-tty; tty");
+        await using (created)
+        {
+            await Runtime.StartAsync(id);
+            var exit = await Runtime.WaitAsync(id);
+            var buffer = new byte[4096];
+            var read = await created.Io.Terminal!.ReadAsync(buffer);
+            var text = Encoding.UTF8.GetString(buffer, 0, read);
+            Assert.That(text, Does.Contain("is-a-tty"));
+            Assert.That(text, Does.Contain("/dev/pts/0"));
+            Assert.That(exit.ExitCode, Is.EqualTo(0));
+        }
+    }
+
+    [Test]
+    public async Task Exec_InRunningContainer_SharesItsNamespaces()
+    {
+        var id = NewId();
+        await using var _ = await CreateAsync(id, s => s with { Hostname = "exec-host" }, StdioMode.Null, "sleep", "60");
+        await Runtime.StartAsync(id);
+        var process = new OciProcess { Args = ["sh", "-c", "hostname; cat /proc/1/cmdline; echo; exit 5"], Env = ["PATH=/bin"] };
+        await using var exec = await Runtime.ExecAsync(id, process, StdioMode.Pipes);
+        var output = await new StreamReader(exec.Io.StandardOutput!).ReadToEndAsync();
+        var exit = await exec.WaitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(exit, Is.EqualTo(ExitStatus.Exited(5)));
+        Assert.That(output, Does.StartWith("exec-host\nsleep"));
+    }
+
+    /// <summary>Creates, starts, waits and deletes; returns the exit status and the output.</summary>
+    protected async Task<(ExitStatus Exit, string Output, string Error)> RunAsync(Func<OciSpec, OciSpec>? configure, params string[] args)
+    {
+        var id = NewId();
+        var created = await CreateAsync(id, configure, StdioMode.Pipes, args);
+        await using (created)
+        {
+            created.Io.StandardInput!.Dispose();
+            await Runtime.StartAsync(id);
+            var output = new StreamReader(created.Io.StandardOutput!).ReadToEndAsync();
+            var error = new StreamReader(created.Io.StandardError!).ReadToEndAsync();
+            var exit = await Runtime.WaitAsync(id).WaitAsync(TimeSpan.FromSeconds(60));
+            var result = (exit, await output, await error);
+            await Runtime.DeleteAsync(id);
+            return result;
+        }
+    }
+
+    protected async Task<CreatedContainer> CreateAsync(string id, Func<OciSpec, OciSpec>? configure, StdioMode stdio, params string[] args)
+    {
+        var bundle = TestBundle.Create(s => (configure ?? (x => x))(s with { Linux = s.Linux! with { CgroupsPath = $"{CgroupParent}/{id}" } }), args);
+        made.Add((id, bundle));
+        return await Runtime.CreateAsync(new ContainerCreateRequest(id, bundle.Path) { Stdio = stdio, DieWithOwner = true });
+    }
+
+    protected string NewId() => $"{Runtime.Name}-{Guid.NewGuid():N}"[..24];
+
+    private static OciSpec WithResources(OciSpec spec, Func<OciResources, OciResources> change) =>
+        spec with { Linux = spec.Linux! with { Resources = change(spec.Linux.Resources ?? new OciResources()) } };
+}
