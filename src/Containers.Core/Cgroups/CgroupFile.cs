@@ -1,4 +1,5 @@
 using System.Text;
+using Containers.Errors;
 using Containers.Linux;
 
 namespace Containers.Cgroups;
@@ -16,7 +17,10 @@ internal static unsafe class CgroupFile
         var errno = TryWrite(path, value);
         if (errno != 0)
         {
-            throw Errno.ToException(errno, $"cgroup \"{cgroup}\": write", $"\"{Printable(value)}\" to {path}");
+            var error = Errno.ToException(errno, $"cgroup \"{cgroup}\": write", $"\"{Printable(value)}\" to {path}");
+            // The kernel answers ERANGE for a value out of its range (a CPU that does not exist):
+            // for a cgroup file that is a bad argument, not an I/O failure.
+            throw errno == Errno.ERANGE ? new InvalidArgumentException(error.Message, error) : error;
         }
     }
 

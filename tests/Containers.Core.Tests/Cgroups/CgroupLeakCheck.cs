@@ -17,7 +17,8 @@ public sealed class CgroupLeakCheck
         }
 
         var leftovers = Leftovers();
-        foreach (var directory in leftovers.OrderByDescending(d => d.Length))
+        var subtrees = leftovers.SelectMany(d => Directory.GetDirectories(d, "*", SearchOption.AllDirectories).Append(d)).Distinct();
+        foreach (var directory in subtrees.OrderByDescending(d => d.Length))
         {
             // Remove them so that one failed run does not fail the next, then fail this one.
             try

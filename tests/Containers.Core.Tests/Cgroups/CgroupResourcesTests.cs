@@ -153,4 +153,29 @@ public sealed class CgroupResourcesTests
 
         Assert.Throws<InvalidArgumentException>(() => CgroupResources.FromOci(oci));
     }
+
+    [Test]
+    public void Create_DeviceRulesOnPureV2_FailBeforeAnythingIsWritten()
+    {
+        // eBPF device programs are not implemented: the rules must not be silently dropped.
+        var layout = CgroupLayout.Parse(CgroupSamples.PureV2MountInfo, CgroupSamples.PureV2Cgroup, ["cpu", "memory", "pids"]);
+        var path = CgroupPath.Parse("containers-test-never-" + Guid.NewGuid().ToString("N"));
+        var resources = new CgroupResources { Devices = [new(false, CgroupDeviceType.All, null, null, "rwm")] };
+
+        var error = Assert.Throws<FailedPreconditionException>(() => Cgroup.Create(layout, path, resources));
+
+        Assert.That(error!.Message, Does.Contain("eBPF").And.Contain(path.Value));
+        Assert.That(Directory.Exists(Path.Join("/sys/fs/cgroup/user.slice/user-1000.slice/session-3.scope", path.Value)), Is.False);
+    }
+
+    [Test]
+    public void Create_ControllerTheLayoutLacks_FailsBeforeAnythingIsWritten()
+    {
+        var layout = CgroupLayout.Parse(CgroupSamples.PureV2MountInfo, CgroupSamples.PureV2Cgroup, ["cpu"]);
+        var path = CgroupPath.Parse("containers-test-never-" + Guid.NewGuid().ToString("N"));
+
+        var error = Assert.Throws<FailedPreconditionException>(() => Cgroup.Create(layout, path, new CgroupResources { PidsMax = 5 }));
+
+        Assert.That(error!.Message, Does.Contain("pids controller"));
+    }
 }

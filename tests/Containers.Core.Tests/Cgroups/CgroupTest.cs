@@ -32,7 +32,12 @@ public abstract class CgroupTest
     [TearDown]
     public async Task RemoveWhatTheTestMade()
     {
-        foreach (var process in _processes)
+        // One fixture instance runs every test of the class: start each teardown from its own lists.
+        var processes = _processes.ToArray();
+        var cgroups = _cgroups.ToArray();
+        _processes.Clear();
+        _cgroups.Clear();
+        foreach (var process in processes)
         {
             try
             {
@@ -49,7 +54,7 @@ public abstract class CgroupTest
             }
         }
 
-        foreach (var cgroup in Enumerable.Reverse(_cgroups))
+        foreach (var cgroup in Enumerable.Reverse(cgroups))
         {
             // A frozen cgroup never empties; whatever the test's processes forked is in the cgroup too.
             if (cgroup.Exists)
