@@ -484,11 +484,18 @@ static void resolve_program(const char *prog, char **env, char *out, size_t size
     die_msg(g_sync, msg);
 }
 
-void init_run(const struct plan *p, int sync_fd)
+void init_run(const struct plan *p, int sync_fd, const int *tasks_fds, int ntasks)
 {
     g_sync = sync_fd;
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     umask(0);
+
+    /* Move into the container's v1 cgroups: "0" is this (single) thread, which the kernel moves without its global lock. */
+    for (int i = 0; i < ntasks; i++) {
+        if (write(tasks_fds[i], "0", 1) != 1)
+            die_errno(g_sync, "join cgroup", "(tasks)");
+        close(tasks_fds[i]);
+    }
 
     char msg[256];
     if (recv_msg(g_sync, msg, sizeof(msg), NULL) <= 0 || strcmp(msg, "setup") != 0)
@@ -508,6 +515,15 @@ void init_run(const struct plan *p, int sync_fd)
 
     const struct plan_rec *flags_rec = plan_find(p, OP_CLONE_FLAGS);
     unsigned long flags = flags_rec ? parse_u64(flags_rec->args[0]) : 0;
+    int joined = 0;
+    if (flags & CLONE_NEWCGROUP) {
+        /* The namespace's root is the cgroup it is made in: make it only once every hierarchy is joined. */
+        if (recv_msg(g_sync, msg, sizeof(msg), NULL) <= 0 || strcmp(msg, "joined") != 0)
+            _exit(125);
+        joined = 1;
+        if (unshare(CLONE_NEWCGROUP) < 0)
+            die_errno(g_sync, "unshare", "cgroup namespace");
+    }
     if (flags & CLONE_NEWUSER) {
         if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
             die_errno(g_sync, "become root in the user namespace", NULL);
@@ -564,6 +580,9 @@ void init_run(const struct plan *p, int sync_fd)
         die_errno(g_sync, "no_new_privs", NULL);
     /* The default seccomp profile will be loaded here, last, as runc does. */
 
+    /* Not a step further until the monitor has the container in its cgroup. */
+    if (!joined && (recv_msg(g_sync, msg, sizeof(msg), NULL) <= 0 || strcmp(msg, "joined") != 0))
+        _exit(125);
     if (send_msg(g_sync, "ready", -1) < 0)
         _exit(125);
     if (!plan_has(p, OP_START_NOW)) {

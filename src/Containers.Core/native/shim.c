@@ -22,6 +22,7 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <linux/sched.h>
 #include <unistd.h>
 
 #include "shim.h"
@@ -29,6 +30,7 @@
 #define OWNER_FD 3
 #define MAX_PLAN (16 << 20)
 #define MAX_CLIENTS 64
+#define MAX_HIERARCHIES 32
 
 struct monitor {
     const struct plan *plan;
@@ -384,16 +386,65 @@ int main(void)
             die_errno(OWNER_FD, "socketpair", NULL);
         const struct plan_rec *flags_rec = plan_find(&plan, OP_CLONE_FLAGS);
         unsigned long flags = flags_rec ? parse_u64(flags_rec->args[0]) : 0;
-        m.child = (pid_t)syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
+
+        /*
+         * Joining a cgroup by writing a pid to cgroup.procs takes the kernel's global threadgroup
+         * lock, and the first writer after a quiet spell waits a whole RCU grace period (~6 ms
+         * here). Neither way in below takes it: on v2 the child is born in its cgroup
+         * (clone3 CLONE_INTO_CGROUP); on v1 the single-threaded child moves itself through each
+         * hierarchy's tasks file, which the kernel does without that lock.
+         */
+        int tasks_fds[MAX_HIERARCHIES], ntasks = 0, v2_dir = -1;
+        const char *v2_procs = NULL;
+        for (size_t i = 0; i < plan.nrecs; i++) {
+            const struct plan_rec *r = &plan.recs[i];
+            if (r->op != OP_CGROUP_PROCS)
+                continue;
+            char dir[4096];
+            snprintf(dir, sizeof(dir), "%s", r->args[0]);
+            char *slash = strrchr(dir, '/');
+            if (slash)
+                *slash = '\0';
+            if (r->count > 1 && strcmp(r->args[1], "v2") == 0) {
+                v2_procs = r->args[0];
+                if ((v2_dir = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+                    die_errno(OWNER_FD, "open cgroup", dir);
+            } else {
+                char tasks[4200];
+                snprintf(tasks, sizeof(tasks), "%s/tasks", dir);
+                if (ntasks == MAX_HIERARCHIES)
+                    die_msg(OWNER_FD, "too many cgroup hierarchies");
+                if ((tasks_fds[ntasks++] = open(tasks, O_WRONLY | O_CLOEXEC)) < 0)
+                    die_errno(OWNER_FD, "open cgroup", tasks);
+            }
+        }
+        /* A cgroup namespace must be rooted at the container's cgroup: the child unshares it once it has joined. */
+        unsigned long clone_flags = flags & ~(unsigned long)CLONE_NEWCGROUP;
+        int v2_by_write = 0;
+        m.child = -1;
+        if (v2_dir >= 0) {
+            struct clone_args args = { .flags = clone_flags | CLONE_INTO_CGROUP, .exit_signal = SIGCHLD, .cgroup = (uint64_t)v2_dir };
+            m.child = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+            if (m.child < 0 && (errno == ENOSYS || errno == E2BIG || errno == EINVAL))
+                v2_by_write = 1; /* a kernel before 5.7: join by cgroup.procs instead */
+            else if (m.child < 0)
+                die_errno(OWNER_FD, "clone3 into cgroup", v2_procs);
+        }
+        if (m.child < 0)
+            m.child = (pid_t)syscall(SYS_clone, clone_flags | SIGCHLD, 0, 0, 0, 0);
         if (m.child < 0)
             die_errno(OWNER_FD, "clone", NULL);
         if (m.child == 0) {
             close(pair[0]);
             close(OWNER_FD);
             close(m.sig);
-            init_run(&plan, pair[1]);
+            init_run(&plan, pair[1], tasks_fds, ntasks);
         }
         close(pair[1]);
+        for (int i = 0; i < ntasks; i++)
+            close(tasks_fds[i]);
+        if (v2_dir >= 0)
+            close(v2_dir);
         m.sync = pair[0];
 
         const struct plan_rec *r;
@@ -403,15 +454,17 @@ int main(void)
             write_id_map(OWNER_FD, m.child, "uid_map", r->args[0]);
         if ((r = plan_find(&plan, OP_GID_MAP)))
             write_id_map(OWNER_FD, m.child, "gid_map", r->args[0]);
-        char pidtext[32];
-        int pidlen = snprintf(pidtext, sizeof(pidtext), "%d", (int)m.child);
-        for (size_t i = 0; i < plan.nrecs; i++) {
-            if (plan.recs[i].op == OP_CGROUP_PROCS && write_file(plan.recs[i].args[0], pidtext, (size_t)pidlen) < 0) {
+        if (send_msg(m.sync, "setup", -1) < 0)
+            die_errno(OWNER_FD, "signal the container", NULL);
+        if (v2_by_write) {
+            char pidtext[32];
+            int pidlen = snprintf(pidtext, sizeof(pidtext), "%d", (int)m.child);
+            if (write_file(v2_procs, pidtext, (size_t)pidlen) < 0 && errno != ESRCH) {
                 kill(m.child, SIGKILL);
-                die_errno(OWNER_FD, "join cgroup", plan.recs[i].args[0]);
+                die_errno(OWNER_FD, "join cgroup", v2_procs);
             }
         }
-        if (send_msg(m.sync, "setup", -1) < 0)
+        if (send_msg(m.sync, "joined", -1) < 0 && errno != EPIPE && errno != ECONNRESET)
             die_errno(OWNER_FD, "signal the container", NULL);
 
         /* Until it is ready, the child reports errors, or hands over its terminal. */

@@ -21,7 +21,7 @@ enum plan_op {
     OP_JOIN_NS = 3,         /* path, flag: namespace to join before clone */
     OP_UID_MAP = 4,         /* text of /proc/pid/uid_map */
     OP_GID_MAP = 5,         /* text of /proc/pid/gid_map */
-    OP_CGROUP_PROCS = 6,    /* cgroup.procs path: the child's pid is written to it */
+    OP_CGROUP_PROCS = 6,    /* cgroup.procs path, "v1" or "v2": the child joins this cgroup */
     OP_ROOTFS = 7,          /* path */
     OP_ROOTFS_PROPAGATION = 8, /* mount flags for "/" before anything else */
     OP_MOUNT = 9,           /* source, target, fstype, flags, data, propagation, kind */
@@ -67,7 +67,7 @@ const struct plan_rec *plan_find(const struct plan *p, uint32_t op);
 int plan_has(const struct plan *p, uint32_t op);
 
 /* The container's setup, run in the cloned child; never returns. */
-void init_run(const struct plan *p, int sync_fd) __attribute__((noreturn));
+void init_run(const struct plan *p, int sync_fd, const int *tasks_fds, int ntasks) __attribute__((noreturn));
 
 /* Helpers shared by the monitor and the child. */
 void die_errno(int sync_fd, const char *what, const char *subject) __attribute__((noreturn));

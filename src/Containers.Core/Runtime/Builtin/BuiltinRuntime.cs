@@ -87,9 +87,7 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
             var plan = SpecCompiler.CompileCreate(spec, bundle, new PlanInputs
             {
                 StateDirectory = stateDir,
-                CgroupProcsFiles = cgroup.ProcsFiles,
-                CgroupDirectories = cgroup.Directories,
-                CgroupMounts = MountSources(cgroup),
+                Cgroups = Placements(cgroup),
                 DieWithOwner = request.DieWithOwner,
                 Stdio = request.Stdio,
             });
@@ -251,17 +249,17 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
             throw new FailedPreconditionException($"container {id} is {status.ToString().ToLowerInvariant()}; exec needs a running container");
         }
 
-        IReadOnlyList<string> procs;
+        List<CgroupMountSource> cgroups;
         using (var cgroup = Cgroup.Open(layout, CgroupPath.Parse(record.CgroupPath), logger))
         {
-            procs = cgroup.ProcsFiles;
+            cgroups = Placements(cgroup);
         }
 
         var plumbing = StdioPlumbing.Create(stdio);
         try
         {
             var spec = new OciSpec { Linux = new OciLinux { Namespaces = record.Namespaces } };
-            var plan = SpecCompiler.CompileExec(spec, record.Pid, process, procs, stdio);
+            var plan = SpecCompiler.CompileExec(spec, record.Pid, process, cgroups, stdio);
             var handle = await ShimHandle.StartAsync(plan, plumbing.ChildFds, $"exec in container {id}", cancellationToken).ConfigureAwait(false);
             plumbing.CloseChildEnds();
             return new BuiltinExecProcess(handle, plumbing.TakeIo(handle.TerminalFd));
@@ -438,7 +436,7 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
         }
     }
 
-    private static List<CgroupMountSource> MountSources(Cgroup cgroup)
+    private static List<CgroupMountSource> Placements(Cgroup cgroup)
     {
         var sources = new List<CgroupMountSource>();
         var hierarchies = cgroup.Layout.V1Hierarchies.Concat(cgroup.Layout.Unified is { } u ? [u] : []).ToArray();

@@ -7,13 +7,8 @@ internal sealed record PlanInputs
 {
     public string? StateDirectory { get; init; }
 
-    public IReadOnlyList<string> CgroupProcsFiles { get; init; } = [];
-
-    /// <summary>The container's cgroup directories, deepest first, for the shim to remove if its owner dies.</summary>
-    public IReadOnlyList<string> CgroupDirectories { get; init; } = [];
-
-    /// <summary>How the container sees its cgroup; empty when the host has none mounted.</summary>
-    public IReadOnlyList<CgroupMountSource> CgroupMounts { get; init; } = [];
+    /// <summary>The container's cgroup in each hierarchy: what it joins, mounts, and (if its owner dies) removes.</summary>
+    public IReadOnlyList<CgroupMountSource> Cgroups { get; init; } = [];
 
     public bool DieWithOwner { get; init; }
 

@@ -58,24 +58,20 @@ internal static class SpecCompiler
             plan.Add(ShimOp.DeviceBind);
         }
 
-        foreach (var procs in inputs.CgroupProcsFiles)
-        {
-            plan.Add(ShimOp.CgroupProcs, procs);
-        }
-
+        AddCgroupJoins(plan, inputs.Cgroups);
         if (inputs.DieWithOwner)
         {
             plan.Add(ShimOp.DieWithOwner);
-            foreach (var dir in inputs.CgroupDirectories)
+            foreach (var cgroup in inputs.Cgroups)
             {
-                plan.Add(ShimOp.CleanupDirectory, dir);
+                plan.Add(ShimOp.CleanupDirectory, cgroup.HostDirectory);
             }
         }
 
         var root = spec.Root ?? throw new InvalidArgumentException("config.json has no \"root\"; add {\"path\": \"rootfs\"}");
         plan.Add(ShimOp.Rootfs, Path.GetFullPath(root.Path, bundle));
         plan.Add(ShimOp.RootfsPropagation, ShimPlan.Number(RootPropagation(linux.RootfsPropagation)));
-        var devIsOurs = AddMounts(plan, spec.Mounts ?? [], bundle, inputs.CgroupMounts, (cloneFlags & NamespaceKind.Cgroup.ToCloneFlag()) != 0);
+        var devIsOurs = AddMounts(plan, spec.Mounts ?? [], bundle, inputs.Cgroups, (cloneFlags & NamespaceKind.Cgroup.ToCloneFlag()) != 0);
         if (devIsOurs)
         {
             AddDevices(plan, linux.Devices ?? []);
@@ -123,7 +119,7 @@ internal static class SpecCompiler
     }
 
     /// <summary>The plan that runs another process in a running container, joining its namespaces and cgroup.</summary>
-    public static ShimPlan CompileExec(OciSpec spec, int containerPid, OciProcess process, IReadOnlyList<string> cgroupProcsFiles, StdioMode stdio)
+    public static ShimPlan CompileExec(OciSpec spec, int containerPid, OciProcess process, IReadOnlyList<CgroupMountSource> cgroups, StdioMode stdio)
     {
         var plan = new ShimPlan();
         foreach (var ns in OrderForJoining(spec.Linux?.Namespaces ?? []))
@@ -132,14 +128,19 @@ internal static class SpecCompiler
             plan.Add(ShimOp.JoinNamespace, kind.ProcPath(containerPid), ShimPlan.Number(kind.ToCloneFlag()));
         }
 
-        foreach (var procs in cgroupProcsFiles)
-        {
-            plan.Add(ShimOp.CgroupProcs, procs);
-        }
-
+        AddCgroupJoins(plan, cgroups);
         plan.Add(ShimOp.StartNow);
         AddProcess(plan, process, stdio);
         return plan;
+    }
+
+    /// <summary>The shim joins v2 by clone3 into the cgroup, v1 through the child's own tasks writes.</summary>
+    private static void AddCgroupJoins(ShimPlan plan, IReadOnlyList<CgroupMountSource> cgroups)
+    {
+        foreach (var cgroup in cgroups)
+        {
+            plan.Add(ShimOp.CgroupProcs, Path.Join(cgroup.HostDirectory, "cgroup.procs"), cgroup.IsUnified ? "v2" : "v1");
+        }
     }
 
     /// <summary>The user namespace first: joining it is what gives the right to join the others.</summary>
