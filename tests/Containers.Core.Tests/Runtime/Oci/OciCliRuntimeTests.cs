@@ -47,23 +47,32 @@ public sealed class OciCliRuntimeTests
         }
 
         var leftovers = new List<string>();
-        foreach (var state in await runtime.ListAsync())
+        string[] shimDirs;
+        List<int> alive;
+        try
         {
-            leftovers.Add(state.Id);
-            await runtime.DeleteAsync(state.Id, force: true);
+            foreach (var state in await runtime.ListAsync())
+            {
+                leftovers.Add(state.Id);
+                await runtime.DeleteAsync(state.Id, force: true);
+            }
+
+            await runtime.DisposeAsync();
+            shimDirs = Directory.Exists(options.StateRoot) ? Directory.GetFileSystemEntries(options.StateRoot) : [];
+            alive = pids.Where(pid => ProcessIdentity.Of(pid) is not null).ToList();
+        }
+        finally
+        {
+            foreach (var bundle in bundles)
+            {
+                bundle.Dispose();
+            }
+
+            bundles.Clear();
+            pids.Clear();
+            Directory.Delete(work, recursive: true);
         }
 
-        await runtime.DisposeAsync();
-        var shimDirs = Directory.Exists(options.StateRoot) ? Directory.GetFileSystemEntries(options.StateRoot) : [];
-        foreach (var bundle in bundles)
-        {
-            bundle.Dispose();
-        }
-
-        bundles.Clear();
-        var alive = pids.Where(pid => ProcessIdentity.Of(pid) is not null).ToList();
-        pids.Clear();
-        Directory.Delete(work, recursive: true);
         Assert.Multiple(() =>
         {
             Assert.That(leftovers, Is.Empty, "containers the test left in runc's root");
