@@ -20,7 +20,7 @@ public sealed class OciCliRuntimeOptions
 
     /// <summary>
     /// Where this adapter keeps, per container, its shim's socket and the exit status file; when null,
-    /// <c>/run/dotnet-containers-&lt;name&gt;-shims</c>.
+    /// <c>&lt;root&gt;-shims</c> beside an explicit <see cref="Root"/>, else <c>/run/dotnet-containers-&lt;name&gt;-shims</c>.
     /// </summary>
     public string? StateRoot { get; set; }
 
@@ -28,7 +28,7 @@ public sealed class OciCliRuntimeOptions
     public string EffectiveRoot => Root ?? DefaultDirectory(Name);
 
     /// <summary>The directory this adapter uses for its shims' state.</summary>
-    public string EffectiveStateRoot => StateRoot ?? DefaultDirectory(Name + "-shims");
+    public string EffectiveStateRoot => StateRoot ?? (Root is null ? DefaultDirectory(Name + "-shims") : Path.TrimEndingDirectorySeparator(Root) + "-shims");
 
     /// <summary>The executable this adapter runs.</summary>
     public string EffectiveBinaryPath => BinaryPath ?? Locate(Name);
