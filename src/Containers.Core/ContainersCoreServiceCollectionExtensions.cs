@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the runtime's defaults.</summary>
-public static class ContainersCoreServiceCollectionExtensions
+public static partial class ContainersCoreServiceCollectionExtensions
 {
     /// <summary>
     /// Adds what every part of the platform shares: the clock, logging and options, and the

@@ -305,6 +305,8 @@ static pid_t run_monitored_runtime(const struct plan_rec *mon)
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
+        /* An ignored signal stays ignored across exec: the runtime and its container must not inherit ours. */
+        signal(SIGPIPE, SIG_DFL);
         syscall(SYS_close_range, 3, ~0U, 0);
         execv(mon->args[1], mon->args + 1);
         _exit(127);
