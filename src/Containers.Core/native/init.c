@@ -54,40 +54,98 @@ static int openat2_in_root(int root, const char *path, int flags)
     return fd;
 }
 
-/* Opens (as O_PATH) the directory at path inside root, making missing components. */
-static int mkdirs_in_root(int root, const char *path)
+#define MAX_LINKS 40
+
+/*
+ * Opens path inside root as O_PATH, making what is missing: directories on the way and, at the
+ * end, a directory or (want_file) an empty file. A symlink on the way is followed inside root
+ * even when its target does not exist yet: the target is made, inside root, as mkdir -p would.
+ */
+static int make_in_root(int root, const char *path, int want_file, int depth)
 {
-    char buf[4096];
-    if (strlen(path) >= sizeof(buf))
-        die_msg(g_sync, "path too long");
-    strcpy(buf, path);
-    int fd = openat2_in_root(root, buf, O_PATH | O_DIRECTORY);
+    if (depth > MAX_LINKS) {
+        errno = ELOOP;
+        return -1;
+    }
+    int fd = openat2_in_root(root, path, O_PATH);
     if (fd >= 0 || errno != ENOENT)
         return fd;
-    /* Walk from the top, making each missing directory where its parent really is. */
-    int cur = openat2_in_root(root, "/", O_PATH | O_DIRECTORY);
-    if (cur < 0)
+
+    char buf[4096];
+    if (strlen(path) >= sizeof(buf)) {
+        errno = ENAMETOOLONG;
         return -1;
-    char *save = NULL;
-    for (char *name = strtok_r(buf, "/", &save); name; name = strtok_r(NULL, "/", &save)) {
-        if (mkdirat(cur, name, 0755) < 0 && errno != EEXIST) {
+    }
+    strcpy(buf, path);
+    /* Find each component that does not resolve, and make it (or follow its dangling link). */
+    size_t len = strlen(buf), pos = 0;
+    while (pos < len) {
+        while (pos < len && buf[pos] == '/')
+            pos++;
+        size_t end = pos;
+        while (end < len && buf[end] != '/')
+            end++;
+        if (end == pos)
+            break;
+        char saved = buf[end];
+        buf[end] = '\0';
+        int next = openat2_in_root(root, buf, O_PATH);
+        if (next >= 0) {
+            close(next);
+            buf[end] = saved;
+            pos = end;
+            continue;
+        }
+        if (errno != ENOENT)
+            return -1;
+        /* buf[0..end) is missing; its parent resolves. */
+        char *name = buf + pos;
+        char parent_path[4096];
+        memcpy(parent_path, buf, pos);
+        parent_path[pos] = '\0';
+        int parent = openat2_in_root(root, pos ? parent_path : "/", O_PATH | O_DIRECTORY);
+        if (parent < 0)
+            return -1;
+        char target[4096];
+        ssize_t n = readlinkat(parent, name, target, sizeof(target) - 1);
+        if (n >= 0) {
+            /* A dangling symlink: go on from its target, taken relative to the link's directory. */
+            target[n] = '\0';
+            close(parent);
+            char rewritten[12288];
+            const char *rest = saved ? buf + end + 1 : "";
+            int w = target[0] == '/' ? snprintf(rewritten, sizeof(rewritten), "%s/%s", target, rest)
+                                     : snprintf(rewritten, sizeof(rewritten), "%s/%s/%s", parent_path, target, rest);
+            if (w < 0 || (size_t)w >= 4096) {
+                errno = ENAMETOOLONG;
+                return -1;
+            }
+            size_t rl = strlen(rewritten);
+            while (rl > 1 && rewritten[rl - 1] == '/')
+                rewritten[--rl] = '\0';
+            return make_in_root(root, rewritten, want_file, depth + 1);
+        }
+        int last = saved == '\0';
+        int rc = last && want_file ? openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644) : mkdirat(parent, name, 0755);
+        if (rc < 0 && errno != EEXIST) {
             int e = errno;
-            close(cur);
+            close(parent);
             errno = e;
             return -1;
         }
-        /* Re-resolve the prefix from the root, so a symlink made by the rootfs stays inside it. */
-        size_t used = (size_t)(name - buf) + strlen(name);
-        char prefix[4096];
-        memcpy(prefix, path, used);
-        prefix[used] = '\0';
-        int next = openat2_in_root(root, prefix, O_PATH | O_DIRECTORY);
-        close(cur);
-        if (next < 0)
-            return -1;
-        cur = next;
+        if (last && want_file && rc >= 0)
+            close(rc);
+        close(parent);
+        buf[end] = saved;
+        pos = end;
     }
-    return cur;
+    return openat2_in_root(root, path, O_PATH);
+}
+
+/* Opens (as O_PATH) the directory at path inside root, making missing components. */
+static int mkdirs_in_root(int root, const char *path)
+{
+    return make_in_root(root, path, 0, 0);
 }
 
 static void split(const char *path, char *parent, size_t size, const char **base)
@@ -106,29 +164,7 @@ static void split(const char *path, char *parent, size_t size, const char **base
 /* Opens the mount target inside root as O_PATH, making it (a directory or an empty file). */
 static int open_target(int root, const char *path, int want_file)
 {
-    int fd = openat2_in_root(root, path, O_PATH);
-    if (fd >= 0 || errno != ENOENT)
-        return fd;
-    char parent[4096];
-    const char *base;
-    split(path, parent, sizeof(parent), &base);
-    int dir = mkdirs_in_root(root, parent);
-    if (dir < 0)
-        return -1;
-    if (want_file) {
-        int f = openat(dir, base, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-        if (f < 0 && errno != EEXIST) {
-            close(dir);
-            return -1;
-        }
-        if (f >= 0)
-            close(f);
-    } else if (mkdirat(dir, base, 0755) < 0 && errno != EEXIST) {
-        close(dir);
-        return -1;
-    }
-    close(dir);
-    return openat2_in_root(root, path, O_PATH);
+    return make_in_root(root, path, want_file, 0);
 }
 
 static void fd_path(int fd, char *buf, size_t size)

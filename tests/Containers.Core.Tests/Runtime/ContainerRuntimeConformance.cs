@@ -309,7 +309,7 @@ public abstract class ContainerRuntimeConformance
         }
 
         var id = NewId();
-        var created = await CreateAsync(id, null, StdioMode.Terminal, "sh", "-c", "[ -t 0 ] && [ -t 1 ] && echo is-a-tty; tty");
+        var created = await CreateAsync(id, s => s with { Process = s.Process! with { Terminal = true } }, StdioMode.Terminal, "sh", "-c", "[ -t 0 ] && [ -t 1 ] && echo is-a-tty; tty");
         await using (created)
         {
             await Runtime.StartAsync(id);

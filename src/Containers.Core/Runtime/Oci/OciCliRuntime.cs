@@ -1,3 +1,4 @@
+using Containers.Cgroups;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -236,6 +237,19 @@ public sealed partial class OciCliRuntime : IContainerRuntime, IAsyncDisposable
 
         RemoveStateDirectory(id);
         LogDeleted(id, Name);
+    }
+
+    /// <summary>
+    /// Reads the cgroup runc made: the bundle's <c>cgroupsPath</c>, or, when it names none, the
+    /// container's id under the caller's own cgroup, which is where runc's cgroupfs driver puts it.
+    /// </summary>
+    public async Task<CgroupStats> GetStatsAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var state = await GetStateAsync(id, cancellationToken).ConfigureAwait(false);
+        var spec = await OciSpecs.LoadAsync(state.Bundle, cancellationToken).ConfigureAwait(false);
+        var path = string.IsNullOrEmpty(spec.Linux?.CgroupsPath) ? id : spec.Linux.CgroupsPath;
+        using var cgroup = Cgroup.Open(CgroupLayout.Current, CgroupPath.Parse(path));
+        return cgroup.ReadStats();
     }
 
     public async Task<ExecProcess> ExecAsync(string id, OciProcess process, StdioMode stdio, CancellationToken cancellationToken = default)
