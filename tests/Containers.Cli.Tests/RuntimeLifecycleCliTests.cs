@@ -13,6 +13,18 @@ public sealed class RuntimeLifecycleCliTests(string runtime)
     private string work = null!;
     private string root = null!;
 
+    private const string CgroupParent = "dotnet-containers-cli-test";
+
+    [OneTimeTearDown]
+    public async Task RemoveCgroupParent()
+    {
+        if (Environment.UserName == "root")
+        {
+            using var parent = Containers.Cgroups.Cgroup.Open(Containers.Cgroups.CgroupLayout.Current, Containers.Cgroups.CgroupPath.Parse(CgroupParent));
+            await parent.DeleteAsync(TimeSpan.FromSeconds(5));
+        }
+    }
+
     [SetUp]
     public void SetUp()
     {
@@ -174,7 +186,11 @@ public sealed class RuntimeLifecycleCliTests(string runtime)
             spec with
             {
                 Process = spec.Process! with { Terminal = false, Args = args },
-                Linux = spec.Linux! with { Namespaces = spec.Linux.Namespaces!.Where(n => n.Type != "network").ToArray() },
+                Linux = spec.Linux! with
+                {
+                    Namespaces = spec.Linux.Namespaces!.Where(n => n.Type != "network").ToArray(),
+                    CgroupsPath = $"{CgroupParent}/{Path.GetFileName(work)}",
+                },
             },
             bundle);
         return bundle;

@@ -224,12 +224,11 @@ public sealed partial class Cgroup : IDisposable
     private static Placement[] PlacementsOf(CgroupLayout layout, CgroupPath path)
     {
         var placements = new List<Placement>();
+        // Named hierarchies (name=systemd) too: they carry no controller, but tools track
+        // processes through them, and runc puts its containers there as well.
         foreach (var hierarchy in layout.V1Hierarchies)
         {
-            if (hierarchy.Controllers.Any(c => !c.StartsWith("name=", StringComparison.Ordinal)))
-            {
-                placements.Add(new Placement(hierarchy, hierarchy.DirectoryOf(path.Resolve(hierarchy.OwnPath))));
-            }
+            placements.Add(new Placement(hierarchy, hierarchy.DirectoryOf(path.Resolve(hierarchy.OwnPath))));
         }
 
         if (layout.Unified is { } unified)

@@ -271,7 +271,7 @@ public abstract class ContainerRuntimeConformance
     public void Create_MissingProgram_FailsNamingIt()
     {
         var id = NewId();
-        var bundle = TestBundle.Create(null, "no-such-program");
+        var bundle = TestBundle.Create(s => s with { Linux = s.Linux! with { CgroupsPath = $"{CgroupParent}/{id}" } }, "no-such-program");
         made.Add((id, bundle));
         var error = Assert.ThrowsAsync(Is.InstanceOf<ContainersException>(), async () =>
         {
