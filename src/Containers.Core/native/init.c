@@ -382,6 +382,11 @@ static void setup_rootfs(const struct plan *p)
     if (chdir("/") < 0)
         die_errno(g_sync, "chdir", "/");
 
+}
+
+/* After sysctls, as runc does: /proc/sys is among the read-only paths. */
+static void finish_rootfs(const struct plan *p)
+{
     for (size_t i = 0; i < p->nrecs; i++) {
         const struct plan_rec *r = &p->recs[i];
         if (r->op == OP_MASK && r->count == 1)
@@ -576,6 +581,8 @@ void init_run(const struct plan *p, int sync_fd, const int *tasks_fds, int ntask
     if ((r = plan_find(p, OP_DOMAINNAME)) && setdomainname(r->args[0], strlen(r->args[0])) < 0)
         die_errno(g_sync, "setdomainname", r->args[0]);
     apply_sysctls(p);
+    if (plan_has(p, OP_ROOTFS))
+        finish_rootfs(p);
     for (size_t i = 0; i < p->nrecs; i++) {
         r = &p->recs[i];
         if (r->op != OP_RLIMIT || r->count != 3)

@@ -201,6 +201,58 @@ public abstract class ContainerRuntimeConformance
         Assert.That(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "1000", "1001 1002", "/tmp", "hi" }));
     }
 
+    [Test]
+    public async Task Run_ProcessAttributes_AreTheSpecs()
+    {
+        var (_, output, error) = await RunAsync(
+            s => s with
+            {
+                Process = s.Process! with
+                {
+                    Rlimits = [new OciRlimit { Type = "RLIMIT_NOFILE", Soft = 321, Hard = 654 }],
+                    User = new OciUser { Umask = 0x12 },
+                    OomScoreAdj = 123,
+                    NoNewPrivileges = true,
+                },
+                Linux = s.Linux! with { Sysctl = new Dictionary<string, string> { ["kernel.shmmni"] = "2048" } },
+            },
+            "sh", "-c", "ulimit -n; ulimit -Hn; umask; cat /proc/self/oom_score_adj; grep NoNewPrivs /proc/self/status; cat /proc/sys/kernel/shmmni");
+        Assert.That(output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()), Is.EqualTo(new[] { "321", "654", "0022", "123", "NoNewPrivs:\t1", "2048" }), error);
+    }
+
+    [Test]
+    public async Task Run_Dev_HoldsTheDefaultDevicesAndTheSpecs()
+    {
+        var (_, output, error) = await RunAsync(
+            s => s with { Linux = s.Linux! with { Devices = [new OciDevice { Path = "/dev/fuse", Type = "c", Major = 10, Minor = 229, FileMode = 0x1B6 }] } },
+            "sh", "-c", "for d in null zero full random urandom tty fuse; do stat -c '%n %t:%T %a' /dev/$d; done; readlink /dev/fd; readlink /dev/ptmx; echo x > /dev/null && echo null-writable");
+        Assert.That(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[]
+        {
+            "/dev/null 1:3 666", "/dev/zero 1:5 666", "/dev/full 1:7 666", "/dev/random 1:8 666", "/dev/urandom 1:9 666", "/dev/tty 5:0 666", "/dev/fuse a:e5 666",
+            "/proc/self/fd", "pts/ptmx", "null-writable",
+        }), error);
+    }
+
+    [Test]
+    public async Task Run_NetworkNamespace_HasOnlyLoopback()
+    {
+        var (_, output, _) = await RunAsync(
+            s => s with { Linux = s.Linux! with { Namespaces = [.. s.Linux.Namespaces!, new OciNamespace { Type = "network" }] } },
+            "sh", "-c", "tail -n +3 /proc/net/dev | cut -d: -f1");
+        Assert.That(output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()), Is.EqualTo(new[] { "lo" }));
+    }
+
+    [Test]
+    public async Task Run_CgroupNamespace_IsRootedAtTheContainersCgroup()
+    {
+        var (_, output, _) = await RunAsync(
+            s => s with { Linux = s.Linux! with { Namespaces = [.. s.Linux.Namespaces!, new OciNamespace { Type = "cgroup" }] } },
+            "cat", "/proc/self/cgroup");
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Is.Not.Empty);
+        Assert.That(lines.Where(l => l.Contains("memory", StringComparison.Ordinal) || l.StartsWith("0::", StringComparison.Ordinal)).Select(l => l[(l.LastIndexOf(':') + 1)..]), Is.All.EqualTo("/"), output);
+    }
+
     [TestCase(0)]
     [TestCase(3)]
     [TestCase(255)]
