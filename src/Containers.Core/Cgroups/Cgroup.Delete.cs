@@ -71,7 +71,7 @@ public sealed partial class Cgroup
             return true;
         }
 
-        foreach (var child in SafeSubdirectories(directory))
+        foreach (var child in ChildCgroups(directory))
         {
             if (HasProcesses(child))
             {
@@ -122,7 +122,7 @@ public sealed partial class Cgroup
     private bool TryRemoveTree(string directory)
     {
         var done = true;
-        foreach (var child in SafeSubdirectories(directory))
+        foreach (var child in ChildCgroups(directory))
         {
             done &= TryRemoveTree(child);
         }
@@ -146,6 +146,14 @@ public sealed partial class Cgroup
             _ => throw Errno.ToException(errno, $"cgroup \"{Path}\": rmdir", directory),
         };
     }
+
+    /// <summary>
+    /// The child cgroups of <paramref name="directory"/>; none when it is gone. The kernel counts
+    /// a cgroup directory's links as 2 plus its children, so a leaf (the usual container) is told
+    /// by one stat, without reading the directory.
+    /// </summary>
+    private static string[] ChildCgroups(string directory) =>
+        PosixFs.TryStatAt(null, directory, out var status) == 0 && status.Links <= 2 ? [] : SafeSubdirectories(directory);
 
     /// <summary>The child cgroups of <paramref name="directory"/>; none when it is gone.</summary>
     private static string[] SafeSubdirectories(string directory)

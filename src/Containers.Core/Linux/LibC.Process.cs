@@ -50,6 +50,30 @@ internal static unsafe partial class LibC
 
 
 
+    /// <summary>open_tree and mount_setattr share their numbers on every architecture (they came after the syscall table was unified).</summary>
+    internal const long SYS_open_tree = 428;
+    internal const long SYS_mount_setattr = 442;
+    internal const uint OPEN_TREE_CLONE = 1;
+    internal const ulong MOUNT_ATTR_RDONLY = 0x1;
+
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int OpenTree(long number, int dirfd, string path, uint flags);
+
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int MountSetattr(long number, int fd, string path, uint flags, MountAttr* attr, nuint size);
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct MountAttr
+    {
+        public ulong AttrSet;
+        public ulong AttrClear;
+        public ulong Propagation;
+        public ulong UsernsFd;
+    }
+
+    [LibraryImport("libc", EntryPoint = "sendfile", SetLastError = true)]
+    internal static partial nint SendFile(int outFd, int inFd, long* offset, nuint count);
+
     [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
     internal static partial int Pipe2(int* fds, int flags);
 

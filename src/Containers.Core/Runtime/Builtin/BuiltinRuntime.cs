@@ -476,9 +476,7 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
         var path = Path.Combine(StateDirectory(id), RecordFile);
         try
         {
-            using var stream = File.OpenRead(path);
-            return JsonSerializer.Deserialize(stream, ContainerRecordJsonContext.Default.ContainerRecord)
-                ?? throw new InvalidArgumentException($"the state of container {id} ({path}) is empty; delete the directory");
+            return ContainerRecordJson.Read(File.ReadAllBytes(path));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -494,7 +492,7 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
     {
         var path = Path.Combine(stateDir, RecordFile);
         var temp = path + ".tmp";
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(record, ContainerRecordJsonContext.Default.ContainerRecord));
+        File.WriteAllBytes(temp, ContainerRecordJson.Write(record));
         File.Move(temp, path, overwrite: true);
     }
 

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Containers.Runtime.Builtin;
 
-/// <summary>What the built-in runtime keeps on disk for a container (<c>state.json</c>).</summary>
+/// <summary>What the built-in runtime keeps on disk for a container (<c>state.json</c>, through <see cref="ContainerRecordJson"/>).</summary>
 internal sealed record ContainerRecord
 {
     [JsonPropertyName("id")]
@@ -44,7 +44,3 @@ internal sealed record ContainerRecord
     [JsonPropertyName("annotations")]
     public IReadOnlyDictionary<string, string>? Annotations { get; init; }
 }
-
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(ContainerRecord))]
-internal sealed partial class ContainerRecordJsonContext : JsonSerializerContext;

@@ -5,9 +5,10 @@ using Containers.Linux;
 namespace Containers.Runtime.Shim;
 
 /// <summary>
-/// The shim executable, copied once into a sealed memfd and run from there. A container that
-/// reaches the shim's <c>/proc/pid/exe</c> finds a sealed, anonymous copy: it cannot rewrite
-/// the host's file (CVE-2019-5736), and the copy is small, so this costs microseconds, once.
+/// The shim executable, run so that a container which reaches the shim's <c>/proc/pid/exe</c>
+/// cannot rewrite the host's file (CVE-2019-5736): from a detached, read-only bind mount of it
+/// (open_tree and mount_setattr, as runc 1.2 does; nothing appears in the mount table), or,
+/// where that is refused, from a sealed memfd copy. Either is made once per process.
 /// </summary>
 internal static unsafe class ShimBinary
 {
@@ -58,32 +59,56 @@ internal static unsafe class ShimBinary
 
     private static int LoadSealed()
     {
-        var bytes = File.ReadAllBytes(Locate());
+        var path = Locate();
+        return TryReadOnlyMount(path) is var mounted and >= 0 ? mounted : CopyToSealedMemfd(path);
+    }
+
+    /// <summary>A private read-only bind mount of the one file, held only by the returned fd; -1 when the kernel or our privileges say no.</summary>
+    private static int TryReadOnlyMount(string path)
+    {
+        var fd = LibC.OpenTree(LibC.SYS_open_tree, -100, path, LibC.OPEN_TREE_CLONE | LibC.O_CLOEXEC);
+        if (fd < 0)
+        {
+            return -1;
+        }
+
+        var attr = new LibC.MountAttr { AttrSet = LibC.MOUNT_ATTR_RDONLY };
+        if (LibC.MountSetattr(LibC.SYS_mount_setattr, fd, string.Empty, (uint)LibC.AT_EMPTY_PATH, &attr, (nuint)sizeof(LibC.MountAttr)) != 0)
+        {
+            LibC.Close(fd);
+            return -1;
+        }
+
+        return fd;
+    }
+
+    private static int CopyToSealedMemfd(string path)
+    {
         var fd = LibC.MemfdCreate(FileName, LibC.MFD_CLOEXEC | LibC.MFD_ALLOW_SEALING);
         if (fd < 0)
         {
             throw Errno.ToException("memfd_create", FileName);
         }
 
-        fixed (byte* data = bytes)
+        // The kernel copies file to memfd without passing the bytes through this process.
+        using (var source = File.OpenHandle(path))
         {
-            var written = 0;
-            while (written < bytes.Length)
+            var length = RandomAccess.GetLength(source);
+            long offset = 0;
+            while (offset < length)
             {
-                var n = LibC.Write(fd, data + written, (nuint)(bytes.Length - written));
-                if (n < 0)
+                var n = LibC.SendFile(fd, (int)source.DangerousGetHandle(), &offset, (nuint)(length - offset));
+                if (n <= 0)
                 {
-                    var errno = Errno.Last;
+                    var errno = n == 0 ? Errno.EIO : Errno.Last;
                     if (errno == Errno.EINTR)
                     {
                         continue;
                     }
 
                     LibC.Close(fd);
-                    throw Errno.ToException(errno, "write", "the shim's memfd");
+                    throw Errno.ToException(errno, "copy into", $"the shim's memfd from {path}");
                 }
-
-                written += (int)n;
             }
         }
 

@@ -149,5 +149,18 @@ internal sealed class ShimChannel : IDisposable
             ?? throw new UnavailableException($"the container's shim went away while answering \"{request}\"");
     }
 
+    /// <summary>Ends the conversation: a pending receive sees end-of-file rather than an aborted operation.</summary>
+    public void Shutdown()
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // Already closed by the shim.
+        }
+    }
+
     public void Dispose() => socket.Dispose();
 }

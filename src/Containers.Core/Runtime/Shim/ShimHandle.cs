@@ -162,7 +162,8 @@ internal sealed class ShimHandle : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        channel.Dispose();
+        channel.Shutdown();
         await pump.ConfigureAwait(false);
+        channel.Dispose();
     }
 }

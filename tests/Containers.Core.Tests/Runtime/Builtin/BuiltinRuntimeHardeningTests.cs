@@ -10,9 +10,9 @@ namespace Containers.Core.Tests.Runtime.Builtin;
 /// <summary>The escapes runc has had, tried against the built-in runtime.</summary>
 public sealed class BuiltinRuntimeHardeningTests : BuiltinRuntimeTest
 {
-    /// <summary>CVE-2019-5736: the shim a container can reach through /proc/pid/exe is a sealed copy, not the host's file.</summary>
+    /// <summary>CVE-2019-5736: the shim a container can reach through /proc/pid/exe is read-only (a read-only mount or a sealed copy).</summary>
     [Test]
-    public async Task ProcExe_OfTheWaitingContainerProcess_IsASealedCopyThatCannotBeWritten()
+    public async Task ProcExe_OfTheWaitingContainerProcess_CannotBeWritten()
     {
         var hostShim = ShimBinary.Locate();
         var before = SHA256.HashData(File.ReadAllBytes(hostShim));
@@ -21,7 +21,8 @@ public sealed class BuiltinRuntimeHardeningTests : BuiltinRuntimeTest
 
         var exe = $"/proc/{created.Pid}/exe";
         var target = PosixFs.ReadLinkAt(null, exe);
-        Assert.That(target, Does.StartWith("/memfd:containers-shim"));
+        // A sealed memfd, or "/" for the root of a detached read-only bind mount of the file: never the host's path.
+        Assert.That(target, Does.StartWith("/memfd:containers-shim").Or.EqualTo("/"));
         var error = Assert.Throws(Is.InstanceOf<Exception>(), () => File.OpenHandle(exe, FileMode.Open, FileAccess.Write).Dispose());
         Assert.That(error, Is.InstanceOf<UnauthorizedAccessException>().Or.InstanceOf<IOException>());
         Assert.That(SHA256.HashData(File.ReadAllBytes(hostShim)), Is.EqualTo(before));

@@ -35,6 +35,8 @@ public sealed class BuiltinRuntimeLeakTests : BuiltinRuntimeTest
             await CycleAsync();
         }
 
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
         var fdsBefore = FdTargets();
         var before = Snapshot();
         for (var i = 0; i < Cycles; i++)
@@ -89,8 +91,8 @@ public sealed class BuiltinRuntimeLeakTests : BuiltinRuntimeTest
         var layout = CgroupLayout.Current;
         using var parent = Cgroup.Open(layout, CgroupPath.Parse(CgroupParent));
         var cgroups = parent.Directories.Where(Directory.Exists).Sum(d => Directory.GetDirectories(d, "*", SearchOption.AllDirectories).Length);
-        // Assemblies the runtime loads on first use hold an fd each; they are code, not leaks.
-        var fds = FdTargets().Count(target => !target.EndsWith(".dll", StringComparison.Ordinal));
+        // Assemblies (and their symbols) that the runtime loads on first use hold an fd each; they are code, not leaks.
+        var fds = FdTargets().Count(target => !target.EndsWith(".dll", StringComparison.Ordinal) && !target.EndsWith(".pdb", StringComparison.Ordinal));
         var children = Directory.GetDirectories("/proc/self/task")
             .Sum(t => File.ReadAllText(Path.Combine(t, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
         return (mounts, cgroups, fds, children);
