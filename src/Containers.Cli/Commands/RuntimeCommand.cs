@@ -150,12 +150,12 @@ internal static class RuntimeCommand
                 // caller's $(…) waiting. In the foreground it dies with us, as runc run's does.
                 Stdio = detached ? StdioMode.Null : StdioMode.Inherit,
                 DieWithOwner = !detached,
+                StartImmediately = true,
             };
             await using var created = await runtime.CreateAsync(request, cancellationToken).ConfigureAwait(false);
             await WritePidFileAsync(result.GetValue(pidFile), created.Pid, cancellationToken).ConfigureAwait(false);
             try
             {
-                await runtime.StartAsync(name, cancellationToken).ConfigureAwait(false);
                 if (detached)
                 {
                     return 0;

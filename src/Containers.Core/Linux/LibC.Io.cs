@@ -24,6 +24,9 @@ internal static unsafe partial class LibC
     [LibraryImport("libc", EntryPoint = "mkdir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int Mkdir(string path, uint mode);
 
+    [LibraryImport("libc", EntryPoint = "unlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int Unlink(string path);
+
     [LibraryImport("libc", EntryPoint = "rmdir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int Rmdir(string path);
 

@@ -15,4 +15,11 @@ public sealed record ContainerCreateRequest(string Id, string Bundle)
     /// run leaves no containers behind.
     /// </summary>
     public bool DieWithOwner { get; init; }
+
+    /// <summary>
+    /// Start the program as soon as the container is set up, as <c>runc run</c> and
+    /// <c>docker run</c> do, with no separate <see cref="IContainerRuntime.StartAsync"/>: the
+    /// container comes back running.
+    /// </summary>
+    public bool StartImmediately { get; init; }
 }

@@ -332,7 +332,9 @@ int main(void)
     /* The plan: one message on the owner socket. */
     char peek;
     ssize_t size = recv(OWNER_FD, &peek, 1, MSG_PEEK | MSG_TRUNC);
-    if (size <= 0 || size > MAX_PLAN) {
+    if (size == 0)
+        return 2; /* the host gave up before sending a plan: its stdio is the container's, so say nothing */
+    if (size < 0 || size > MAX_PLAN) {
         dprintf(2, "containers-shim: no plan on fd 3; this program is started by the Containers.Core runtime\n");
         return 2;
     }

@@ -25,6 +25,8 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
     private const string ExitFile = "exit";
     private const string SocketFile = "shim.sock";
 
+    private static readonly string[] StateFiles = [RecordFile, RecordFile + ".tmp", ExitFile, ExitFile + ".tmp", SocketFile];
+
     private readonly BuiltinRuntimeOptions options;
     private readonly CgroupLayout layout;
     private readonly ILogger logger;
@@ -77,21 +79,28 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
         };
         Cgroup? cgroup = null;
         StdioPlumbing? stdio = null;
+        SpawnedShim? spawned = null;
         ShimHandle? handle = null;
         try
         {
             // Written first, pid 0: a sweep after a crash right here still finds and removes it.
-            WriteRecord(stateDir, record);
-            cgroup = Cgroup.Create(layout, cgroupPath, resources, logger);
+            WriteRecord(stateDir, record, fresh: true);
+
+            // The shim's exec runs while the cgroup is made; it waits for its plan.
             stdio = StdioPlumbing.Create(request.Stdio);
+            spawned = ShimLauncher.Spawn(stdio.ChildFds);
+            cgroup = Cgroup.Create(layout, cgroupPath, resources, logger);
             var plan = SpecCompiler.CompileCreate(spec, bundle, new PlanInputs
             {
                 StateDirectory = stateDir,
                 Cgroups = Placements(cgroup),
                 DieWithOwner = request.DieWithOwner,
                 Stdio = request.Stdio,
+                StartImmediately = request.StartImmediately,
             });
-            handle = await ShimHandle.StartAsync(plan, stdio.ChildFds, $"container {request.Id}", cancellationToken).ConfigureAwait(false);
+            var shimToStart = spawned.Value;
+            spawned = null;
+            handle = await ShimHandle.StartAsync(shimToStart, plan, $"container {request.Id}", cancellationToken).ConfigureAwait(false);
             stdio.CloseChildEnds();
             var pid = ProcessIdentity.Of(handle.Pid);
             var shim = ProcessIdentity.Of(handle.ShimPid);
@@ -102,6 +111,11 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
         }
         catch
         {
+            if (spawned is { } unused)
+            {
+                ShimLauncher.Abandon(unused);
+            }
+
             stdio?.Abandon();
             if (handle is not null)
             {
@@ -114,7 +128,7 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
                 await cgroup.DeleteAsync(options.DeleteTimeout, CancellationToken.None).ConfigureAwait(false);
             }
 
-            Directory.Delete(stateDir, recursive: true);
+            RemoveStateDirectory(stateDir);
             throw;
         }
         finally
@@ -369,11 +383,7 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
             await handle.DisposeAsync().ConfigureAwait(false);
         }
 
-        var dir = StateDirectory(record.Id);
-        if (Directory.Exists(dir))
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        RemoveStateDirectory(StateDirectory(record.Id));
     }
 
     private async Task<ContainerStatus> StatusOfAsync(ContainerRecord record, CancellationToken cancellationToken)
@@ -488,12 +498,37 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
         }
     }
 
-    private static void WriteRecord(string stateDir, ContainerRecord record)
+    /// <summary>
+    /// Writes <c>state.json</c>: straight into a fresh directory, or through a temporary file
+    /// renamed over the old one, so a reader never sees half a record.
+    /// </summary>
+    private static void WriteRecord(string stateDir, ContainerRecord record, bool fresh = false)
     {
         var path = Path.Combine(stateDir, RecordFile);
-        var temp = path + ".tmp";
-        File.WriteAllBytes(temp, ContainerRecordJson.Write(record));
-        File.Move(temp, path, overwrite: true);
+        var target = fresh ? path : path + ".tmp";
+        using (var file = File.OpenHandle(target, FileMode.Create, FileAccess.Write))
+        {
+            RandomAccess.Write(file, ContainerRecordJson.Write(record), 0);
+        }
+
+        if (!fresh)
+        {
+            File.Move(target, path, overwrite: true);
+        }
+    }
+
+    /// <summary>Removes a state directory: the files the runtime and shim write, then the directory; anything else there, recursively.</summary>
+    private static void RemoveStateDirectory(string dir)
+    {
+        foreach (var file in StateFiles)
+        {
+            _ = LibC.Unlink(Path.Join(dir, file));
+        }
+
+        if (LibC.Rmdir(dir) != 0 && Errno.Last is not Errno.ENOENT && Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     private static void ValidateId(string id)

@@ -13,4 +13,7 @@ internal sealed record PlanInputs
     public bool DieWithOwner { get; init; }
 
     public StdioMode Stdio { get; init; }
+
+    /// <summary>The program runs as soon as it is set up, with no wait for start.</summary>
+    public bool StartImmediately { get; init; }
 }

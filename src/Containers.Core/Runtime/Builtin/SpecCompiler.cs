@@ -114,6 +114,11 @@ internal static class SpecCompiler
             plan.Add(ShimOp.Domainname, spec.Domainname);
         }
 
+        if (inputs.StartImmediately)
+        {
+            plan.Add(ShimOp.StartNow);
+        }
+
         AddProcess(plan, process, inputs.Stdio);
         return plan;
     }

@@ -113,7 +113,13 @@ public sealed partial class OciCliRuntime : IContainerRuntime, IAsyncDisposable
             File.Delete(log);
             owned[id] = handle;
             LogCreated(id, handle.Pid, Name);
-            return new CreatedContainer(id, handle.Pid, stdio.TakeIo(terminalFd));
+            var created = new CreatedContainer(id, handle.Pid, stdio.TakeIo(terminalFd));
+            if (request.StartImmediately)
+            {
+                await StartAsync(id, cancellationToken).ConfigureAwait(false);
+            }
+
+            return created;
         }
         catch (Exception e)
         {

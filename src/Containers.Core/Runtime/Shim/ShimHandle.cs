@@ -38,12 +38,17 @@ internal sealed class ShimHandle : IAsyncDisposable
     public Task<ExitStatus> Exited => exited.Task;
 
     /// <summary>Spawns a shim with <paramref name="plan"/> and waits until its process is set up.</summary>
-    public static async Task<ShimHandle> StartAsync(ShimPlan plan, int[] stdio, string what, CancellationToken cancellationToken)
+    public static Task<ShimHandle> StartAsync(ShimPlan plan, int[] stdio, string what, CancellationToken cancellationToken) =>
+        StartAsync(ShimLauncher.Spawn(stdio), plan, what, cancellationToken);
+
+    /// <summary>Sends a spawned shim its plan and waits until its process is set up.</summary>
+    public static async Task<ShimHandle> StartAsync(SpawnedShim shim, ShimPlan plan, string what, CancellationToken cancellationToken)
     {
-        var channel = ShimLauncher.Spawn(plan, stdio);
+        var channel = shim.Channel;
         var terminal = -1;
         try
         {
+            ShimLauncher.SendPlan(shim, plan);
             while (true)
             {
                 var message = await channel.ReceiveAsync(cancellationToken).ConfigureAwait(false)

@@ -7,12 +7,13 @@ namespace Containers.Runtime.Shim;
 /// <summary>
 /// Starts a shim with posix_spawn: its stdio is the container's, fd 3 is the owner channel, and
 /// the plan is the first message on it. The shim forks once and the first process exits, so the
-/// host reaps it here and is never the long-lived shim's parent.
+/// host reaps it and is never the long-lived shim's parent. Spawning comes first and the plan
+/// later, so the host makes the cgroup while the shim's exec is under way.
 /// </summary>
 internal static unsafe class ShimLauncher
 {
-    /// <summary>Spawns the shim and sends it the plan. <paramref name="stdio"/> holds the fds for its 0, 1 and 2.</summary>
-    public static ShimChannel Spawn(ShimPlan plan, ReadOnlySpan<int> stdio)
+    /// <summary>Spawns the shim, which waits for its plan. <paramref name="stdio"/> holds the fds for its 0, 1 and 2.</summary>
+    public static SpawnedShim Spawn(ReadOnlySpan<int> stdio)
     {
         var execPath = ShimBinary.ExecPath;
         var (channel, peer) = ShimChannel.CreatePair();
@@ -31,16 +32,29 @@ internal static unsafe class ShimLauncher
             LibC.Close(peer);
         }
 
+        return new SpawnedShim(channel, pid);
+    }
+
+    /// <summary>Sends the plan, then reaps the first shim process, which exits once it has forked.</summary>
+    public static ShimChannel SendPlan(SpawnedShim shim, ShimPlan plan)
+    {
         try
         {
-            channel.Send(plan.Bytes.Span);
+            shim.Channel.Send(plan.Bytes.Span);
         }
         finally
         {
-            Reap(pid);
+            Reap(shim.Pid);
         }
 
-        return channel;
+        return shim.Channel;
+    }
+
+    /// <summary>Gives up on a shim that has no plan yet: it exits without a word, and is reaped.</summary>
+    public static void Abandon(SpawnedShim shim)
+    {
+        shim.Channel.Dispose();
+        Reap(shim.Pid);
     }
 
     private static int SpawnProcess(string execPath, ReadOnlySpan<int> stdio, int peer)
@@ -93,7 +107,7 @@ internal static unsafe class ShimLauncher
         }
     }
 
-    /// <summary>The first shim process only forks and exits, so this wait is short.</summary>
+    /// <summary>The first shim process only forks and exits (or, with no plan, just exits), so this wait is short.</summary>
     private static void Reap(int pid)
     {
         int status;
