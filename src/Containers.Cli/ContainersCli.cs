@@ -18,13 +18,22 @@ internal static class ContainersCli
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
-        var root = new RootCommand("containers: images, containers and orchestration with no daemon.")
+        (string Name, Func<Command> Create)[] commands =
+        [
+            ("ref", () => RefCommand.Create(output)),
+            ("image", () => ImageCommand.Create(output)),
+            ("layer", () => LayerCommand.Create(output)),
+            ("runtime", () => RuntimeCommand.Create(output)),
+        ];
+
+        // Start-up is part of every `containers runtime run`: build only the command asked for
+        // (all of them when none is named, so that help lists them).
+        var named = args.Length > 0 ? Array.FindAll(commands, c => c.Name == args[0]) : [];
+        var root = new RootCommand("containers: images, containers and orchestration with no daemon.");
+        foreach (var (_, create) in named.Length > 0 ? named : commands)
         {
-            RefCommand.Create(output),
-            ImageCommand.Create(output),
-            LayerCommand.Create(output),
-            RuntimeCommand.Create(output),
-        };
+            root.Add(create());
+        }
 
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try

@@ -7,10 +7,11 @@ namespace Containers.Cgroups;
 public sealed partial class Cgroup
 {
     /// <summary>
-    /// Waits until the cgroup and its children hold no process (v2 <c>cgroup.events</c> says
-    /// <c>populated 0</c>; v1 every <c>cgroup.procs</c> is empty), then removes the directories,
-    /// children first, in every hierarchy. A cgroup that is already gone counts as deleted, so
-    /// calling this twice is fine.
+    /// Waits until the cgroup and its children hold no process, then removes the directories,
+    /// children first, in every hierarchy. The kernel refuses to remove a populated cgroup
+    /// (EBUSY), so the removal itself is the test: one rmdir per hierarchy when the cgroup is
+    /// empty, which is the usual case at delete. A cgroup that is already gone counts as
+    /// deleted, so calling this twice is fine.
     /// </summary>
     /// <exception cref="ConflictException">Processes are still there after <paramref name="timeout"/>; the message lists them. Kill them first (<see cref="KillAll"/>).</exception>
     public async Task DeleteAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
@@ -19,7 +20,7 @@ public sealed partial class Cgroup
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!IsPopulated() && TryRemoveAll())
+            if (TryRemoveAll())
             {
                 Log.Deleted(_logger, Path.Value);
                 return;
@@ -35,51 +36,6 @@ public sealed partial class Cgroup
 
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    /// <summary>Whether any process is left in the cgroup or below, in any hierarchy.</summary>
-    private bool IsPopulated()
-    {
-        foreach (var placement in _placements)
-        {
-            if (!Directory.Exists(placement.Directory))
-            {
-                continue;
-            }
-
-            if (placement.Hierarchy.IsUnified)
-            {
-                var errno = CgroupFile.TryRead(System.IO.Path.Join(placement.Directory, "cgroup.events"), out var events);
-                if (errno == 0 && events!.Split('\n').Contains("populated 1"))
-                {
-                    return true;
-                }
-            }
-            else if (HasProcesses(placement.Directory))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool HasProcesses(string directory)
-    {
-        if (CgroupFile.TryRead(System.IO.Path.Join(directory, "cgroup.procs"), out var text) == 0 && !string.IsNullOrWhiteSpace(text))
-        {
-            return true;
-        }
-
-        foreach (var child in ChildCgroups(directory))
-        {
-            if (HasProcesses(child))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>Every pid in the cgroup and its children, in every hierarchy.</summary>
@@ -107,16 +63,22 @@ public sealed partial class Cgroup
         }
     }
 
-    /// <summary>rmdir of the tree in every hierarchy, deepest first; false when the kernel still says busy.</summary>
+    /// <summary>
+    /// rmdir of the tree in every hierarchy, deepest first; false when the kernel still says
+    /// busy. It stops at the first busy hierarchy: a container's processes are in all of them,
+    /// so a live one leaves every hierarchy in place.
+    /// </summary>
     private bool TryRemoveAll()
     {
-        var done = true;
         foreach (var placement in _placements)
         {
-            done &= TryRemoveTree(placement.Directory);
+            if (!TryRemoveTree(placement.Directory))
+            {
+                return false;
+            }
         }
 
-        return done;
+        return true;
     }
 
     private bool TryRemoveTree(string directory)

@@ -243,6 +243,10 @@ static void do_mount(int root, const struct plan_rec *r)
     close(fd);
 }
 
+/* The directory of the last device made: devices come in a row under /dev, so it is opened once. */
+static int g_dev_dir = -1;
+static char g_dev_dir_path[4096];
+
 static void do_device(int root, const struct plan_rec *r, int bind)
 {
     /* path, type, major, minor, mode, uid, gid */
@@ -255,13 +259,19 @@ static void do_device(int root, const struct plan_rec *r, int bind)
     char parent[4096];
     const char *base;
     split(path, parent, sizeof(parent), &base);
-    int dir = mkdirs_in_root(root, parent);
-    if (dir < 0)
-        die_errno(g_sync, "device directory", parent);
-    if (unlinkat(dir, base, 0) < 0 && errno != ENOENT)
-        die_errno(g_sync, "replace device", path);
+    if (g_dev_dir < 0 || strcmp(parent, g_dev_dir_path) != 0) {
+        if (g_dev_dir >= 0)
+            close(g_dev_dir);
+        g_dev_dir = mkdirs_in_root(root, parent);
+        if (g_dev_dir < 0)
+            die_errno(g_sync, "device directory", parent);
+        snprintf(g_dev_dir_path, sizeof(g_dev_dir_path), "%s", parent);
+    }
+    int dir = g_dev_dir;
     if (bind) {
         /* mknod is refused in a user namespace: bind the host's node onto an empty file. */
+        if (unlinkat(dir, base, 0) < 0 && errno != ENOENT)
+            die_errno(g_sync, "replace device", path);
         int f = openat(dir, base, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (f < 0)
             die_errno(g_sync, "device placeholder", path);
@@ -274,16 +284,20 @@ static void do_device(int root, const struct plan_rec *r, int bind)
         if (mount(path, p, NULL, MS_BIND, NULL) < 0)
             die_errno(g_sync, "bind device", path);
         close(fd);
-    } else {
-        mode_t kind = type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
-        if (mknodat(dir, base, kind | (mode & 07777), makedev(major, minor)) < 0)
-            die_errno(g_sync, "mknod", path);
-        if (fchownat(dir, base, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
-            die_errno(g_sync, "chown device", path);
-        if (fchmodat(dir, base, mode & 07777, 0) < 0)
-            die_errno(g_sync, "chmod device", path);
+        return;
     }
-    close(dir);
+    mode_t kind = type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
+    /* umask is 0 here, so mknod's mode is exact, and the node is root's as made. */
+    int rc = mknodat(dir, base, kind | (mode & 07777), makedev(major, minor));
+    if (rc < 0 && errno == EEXIST) {
+        if (unlinkat(dir, base, 0) < 0)
+            die_errno(g_sync, "replace device", path);
+        rc = mknodat(dir, base, kind | (mode & 07777), makedev(major, minor));
+    }
+    if (rc < 0)
+        die_errno(g_sync, "mknod", path);
+    if ((uid != 0 || gid != 0) && fchownat(dir, base, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+        die_errno(g_sync, "chown device", path);
 }
 
 static void do_symlink(int root, const char *target, const char *link)
@@ -299,11 +313,9 @@ static void do_symlink(int root, const char *target, const char *link)
     close(dir);
 }
 
-static void do_mask(const char *path)
+static void do_mask(int root, const char *path)
 {
-    int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     int fd = openat2_in_root(root, path, O_PATH);
-    close(root);
     if (fd < 0) {
         if (errno == ENOENT)
             return;
@@ -320,12 +332,10 @@ static void do_mask(const char *path)
     close(fd);
 }
 
-static void do_readonly(const char *path)
+static void do_readonly(int root, const char *path)
 {
-    int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     int fd = openat2_in_root(root, path, O_PATH);
     if (fd < 0) {
-        close(root);
         if (errno == ENOENT)
             return;
         die_errno(g_sync, "readonly path", path);
@@ -336,7 +346,8 @@ static void do_readonly(const char *path)
         die_errno(g_sync, "bind readonly path", path);
     close(fd);
     fd = openat2_in_root(root, path, O_PATH);
-    close(root);
+    if (fd < 0)
+        die_errno(g_sync, "readonly path", path);
     fd_path(fd, p, sizeof(p));
     if (remount_keeping_locked(p, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC) < 0)
         die_errno(g_sync, "remount readonly path", path);
@@ -369,6 +380,10 @@ static void setup_rootfs(const struct plan *p)
             do_symlink(root, r->args[0], r->args[1]);
     }
 
+    if (g_dev_dir >= 0) {
+        close(g_dev_dir);
+        g_dev_dir = -1;
+    }
     if (fchdir(root) < 0)
         die_errno(g_sync, "chdir", rootfs->args[0]);
     close(root);
@@ -387,13 +402,17 @@ static void setup_rootfs(const struct plan *p)
 /* After sysctls, as runc does: /proc/sys is among the read-only paths. */
 static void finish_rootfs(const struct plan *p)
 {
+    int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0)
+        die_errno(g_sync, "open", "/");
     for (size_t i = 0; i < p->nrecs; i++) {
         const struct plan_rec *r = &p->recs[i];
         if (r->op == OP_MASK && r->count == 1)
-            do_mask(r->args[0]);
+            do_mask(root, r->args[0]);
         else if (r->op == OP_READONLY_PATH && r->count == 1)
-            do_readonly(r->args[0]);
+            do_readonly(root, r->args[0]);
     }
+    close(root);
     if (plan_has(p, OP_READONLY_ROOT) && remount_keeping_locked("/", MS_BIND | MS_REMOUNT | MS_RDONLY) < 0)
         die_errno(g_sync, "remount read-only", "/");
 }

@@ -329,6 +329,13 @@ static pid_t run_monitored_runtime(const struct plan_rec *mon)
 
 int main(void)
 {
+    /* Detach first, while the host is still making the cgroup: it reaps this first process and
+       need not be our parent. The plan arrives afterwards. */
+    pid_t pid = fork();
+    if (pid < 0)
+        die_errno(OWNER_FD, "fork", NULL);
+    if (pid > 0)
+        _exit(0);
     /* The plan: one message on the owner socket. */
     char peek;
     ssize_t size = recv(OWNER_FD, &peek, 1, MSG_PEEK | MSG_TRUNC);
@@ -345,12 +352,6 @@ int main(void)
     if (plan_parse(raw, (size_t)size, &plan) < 0)
         die_msg(OWNER_FD, "the plan is malformed");
 
-    /* Detach: the host reaps this first process at once and need not be our parent. */
-    pid_t pid = fork();
-    if (pid < 0)
-        die_errno(OWNER_FD, "fork", NULL);
-    if (pid > 0)
-        _exit(0);
     setsid();
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 

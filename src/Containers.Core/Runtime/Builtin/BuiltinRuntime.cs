@@ -57,38 +57,40 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(request);
         ValidateId(request.Id);
         await startupSweep.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var bundle = Path.GetFullPath(request.Bundle);
-        var spec = await OciSpecs.LoadAsync(bundle, cancellationToken).ConfigureAwait(false);
-        OciSpecValidator.Validate(spec, bundle);
-        var cgroupPath = CgroupPath.Parse(string.IsNullOrEmpty(spec.Linux?.CgroupsPath) ? $"{options.CgroupParent}/{request.Id}" : spec.Linux.CgroupsPath);
-        var resources = CgroupResources.FromOci(DeviceRules.WithDefaults(spec));
 
-        var stateDir = MakeStateDirectory(request.Id);
-        var owner = ProcessIdentity.Of(LibC.GetPid());
-        var record = new ContainerRecord
-        {
-            Id = request.Id,
-            Bundle = bundle,
-            OwnerPid = owner?.Pid ?? 0,
-            OwnerStartTime = owner?.StartTime ?? 0,
-            DieWithOwner = request.DieWithOwner,
-            CgroupPath = cgroupPath.Value,
-            Namespaces = spec.Linux?.Namespaces ?? [],
-            Created = time.GetUtcNow(),
-            Annotations = spec.Annotations,
-        };
-        Cgroup? cgroup = null;
-        StdioPlumbing? stdio = null;
+        var stdio = StdioPlumbing.Create(request.Stdio);
         SpawnedShim? spawned = null;
+        string? stateDir = null;
+        Cgroup? cgroup = null;
         ShimHandle? handle = null;
         try
         {
+            // The shim starts first and waits for its plan: its exec and fork overlap reading
+            // the spec and making the cgroup.
+            spawned = ShimLauncher.Spawn(stdio.ChildFds);
+            var bundle = Path.GetFullPath(request.Bundle);
+            var spec = await OciSpecs.LoadAsync(bundle, cancellationToken).ConfigureAwait(false);
+            OciSpecValidator.Validate(spec, bundle);
+            var cgroupPath = CgroupPath.Parse(string.IsNullOrEmpty(spec.Linux?.CgroupsPath) ? $"{options.CgroupParent}/{request.Id}" : spec.Linux.CgroupsPath);
+            var resources = CgroupResources.FromOci(DeviceRules.WithDefaults(spec));
+
+            stateDir = MakeStateDirectory(request.Id);
+            var owner = ProcessIdentity.Of(LibC.GetPid());
+            var record = new ContainerRecord
+            {
+                Id = request.Id,
+                Bundle = bundle,
+                OwnerPid = owner?.Pid ?? 0,
+                OwnerStartTime = owner?.StartTime ?? 0,
+                DieWithOwner = request.DieWithOwner,
+                CgroupPath = cgroupPath.Value,
+                Namespaces = spec.Linux?.Namespaces ?? [],
+                Created = time.GetUtcNow(),
+                Annotations = spec.Annotations,
+            };
+
             // Written first, pid 0: a sweep after a crash right here still finds and removes it.
             WriteRecord(stateDir, record, fresh: true);
-
-            // The shim's exec runs while the cgroup is made; it waits for its plan.
-            stdio = StdioPlumbing.Create(request.Stdio);
-            spawned = ShimLauncher.Spawn(stdio.ChildFds);
             cgroup = Cgroup.Create(layout, cgroupPath, resources, logger);
             var plan = SpecCompiler.CompileCreate(spec, bundle, new PlanInputs
             {
@@ -98,13 +100,13 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
                 Stdio = request.Stdio,
                 StartImmediately = request.StartImmediately,
             });
-            var shimToStart = spawned.Value;
+            var shim = spawned.Value;
             spawned = null;
-            handle = await ShimHandle.StartAsync(shimToStart, plan, $"container {request.Id}", cancellationToken).ConfigureAwait(false);
+            handle = await ShimHandle.StartAsync(shim, plan, $"container {request.Id}", cancellationToken).ConfigureAwait(false);
             stdio.CloseChildEnds();
             var pid = ProcessIdentity.Of(handle.Pid);
-            var shim = ProcessIdentity.Of(handle.ShimPid);
-            WriteRecord(stateDir, record with { Pid = handle.Pid, PidStartTime = pid?.StartTime ?? 0, ShimPid = handle.ShimPid, ShimStartTime = shim?.StartTime ?? 0 });
+            var shimIdentity = ProcessIdentity.Of(handle.ShimPid);
+            WriteRecord(stateDir, record with { Pid = handle.Pid, PidStartTime = pid?.StartTime ?? 0, ShimPid = handle.ShimPid, ShimStartTime = shimIdentity?.StartTime ?? 0 });
             owned[request.Id] = handle;
             LogCreated(request.Id, handle.Pid);
             return new CreatedContainer(request.Id, handle.Pid, stdio.TakeIo(handle.TerminalFd));
@@ -116,7 +118,7 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
                 ShimLauncher.Abandon(unused);
             }
 
-            stdio?.Abandon();
+            stdio.Abandon();
             if (handle is not null)
             {
                 await handle.RequestAsync($"kill {LibC.SIGKILL} all", "ok", CancellationToken.None).ConfigureAwait(false);
@@ -128,7 +130,11 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
                 await cgroup.DeleteAsync(options.DeleteTimeout, CancellationToken.None).ConfigureAwait(false);
             }
 
-            RemoveStateDirectory(stateDir);
+            if (stateDir is not null)
+            {
+                RemoveStateDirectory(stateDir);
+            }
+
             throw;
         }
         finally

@@ -81,6 +81,11 @@ internal sealed class ShimHandle : IAsyncDisposable
 
             throw;
         }
+        finally
+        {
+            // By now the first shim process has forked and gone: this wait returns at once.
+            ShimLauncher.Reap(shim.Pid);
+        }
     }
 
     /// <summary>Sends a request and waits for the reply named <paramref name="reply"/> (or an error).</summary>

@@ -35,20 +35,8 @@ internal static unsafe class ShimLauncher
         return new SpawnedShim(channel, pid);
     }
 
-    /// <summary>Sends the plan, then reaps the first shim process, which exits once it has forked.</summary>
-    public static ShimChannel SendPlan(SpawnedShim shim, ShimPlan plan)
-    {
-        try
-        {
-            shim.Channel.Send(plan.Bytes.Span);
-        }
-        finally
-        {
-            Reap(shim.Pid);
-        }
-
-        return shim.Channel;
-    }
+    /// <summary>Sends the plan. The first shim process exits once it has forked; <see cref="Reap"/> it after the shim has answered, when waiting costs nothing.</summary>
+    public static void SendPlan(SpawnedShim shim, ShimPlan plan) => shim.Channel.Send(plan.Bytes.Span);
 
     /// <summary>Gives up on a shim that has no plan yet: it exits without a word, and is reaped.</summary>
     public static void Abandon(SpawnedShim shim)
@@ -108,7 +96,7 @@ internal static unsafe class ShimLauncher
     }
 
     /// <summary>The first shim process only forks and exits (or, with no plan, just exits), so this wait is short.</summary>
-    private static void Reap(int pid)
+    public static void Reap(int pid)
     {
         int status;
         while (LibC.WaitPid(pid, &status, 0) < 0 && Errno.Last == Errno.EINTR)
