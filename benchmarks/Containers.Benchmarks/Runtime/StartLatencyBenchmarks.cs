@@ -35,8 +35,11 @@ public class StartLatencyBenchmarks
         }
 
         bundle = BenchBundle.Create(CgroupParent);
-        stateRoot = Directory.CreateTempSubdirectory("bench-state-").FullName;
-        runcRoot = Directory.CreateTempSubdirectory("bench-runc-").FullName;
+        // Both runtimes keep their state on tmpfs under /run, as they do by default.
+        stateRoot = Path.Combine("/run", $"containers-bench-state-{Environment.ProcessId}");
+        runcRoot = Path.Combine("/run", $"containers-bench-runc-{Environment.ProcessId}");
+        Directory.CreateDirectory(stateRoot);
+        Directory.CreateDirectory(runcRoot);
         runtime = new BuiltinRuntime(new BuiltinRuntimeOptions { StateRoot = stateRoot });
         cli = FindCli();
     }
@@ -60,6 +63,15 @@ public class StartLatencyBenchmarks
     {
         await using var created = await runtime.CreateAsync(new ContainerCreateRequest("bench", bundle.Path) { Stdio = StdioMode.Null });
         await runtime.StartAsync("bench");
+        var exit = await runtime.WaitAsync("bench");
+        await runtime.DeleteAsync("bench");
+        return exit.ExitCode;
+    }
+
+    [Benchmark(Description = "library: create started (run), wait, delete")]
+    public async Task<int> LibraryRun()
+    {
+        await using var created = await runtime.CreateAsync(new ContainerCreateRequest("bench", bundle.Path) { Stdio = StdioMode.Null, StartImmediately = true });
         var exit = await runtime.WaitAsync("bench");
         await runtime.DeleteAsync("bench");
         return exit.ExitCode;
