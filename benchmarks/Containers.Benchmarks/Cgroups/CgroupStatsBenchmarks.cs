@@ -34,7 +34,7 @@ public class CgroupStatsBenchmarks
         _v1 = CgroupStatsReader.For(_cgroup, KeepOpen);
 
         _fixture = Directory.CreateDirectory(Path.Join("/dev/shm", "containers-bench-v2-" + Environment.ProcessId)).FullName;
-        V2Fixture.Write(_fixture);
+        Containers.Core.Tests.Cgroups.CgroupStatFixtures.WriteV2(_fixture);
         _v2 = CgroupStatsReader.ForUnifiedDirectory(_fixture, KeepOpen);
     }
 

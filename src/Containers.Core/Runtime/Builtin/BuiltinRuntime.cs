@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Containers.Cgroups;
 using Containers.Errors;
 using Containers.Linux;
@@ -21,11 +20,7 @@ namespace Containers.Runtime.Builtin;
 /// </summary>
 public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
 {
-    private const string RecordFile = "state.json";
-    private const string ExitFile = "exit";
-    private const string SocketFile = "shim.sock";
-
-    private static readonly string[] StateFiles = [RecordFile, RecordFile + ".tmp", ExitFile, ExitFile + ".tmp", SocketFile];
+    private const string RecordFile = ShimStateDirectory.RecordFile;
 
     private readonly BuiltinRuntimeOptions options;
     private readonly CgroupLayout layout;
@@ -202,35 +197,9 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
     public async Task<ExitStatus> WaitAsync(string id, CancellationToken cancellationToken = default)
     {
         var record = ReadRecord(id);
-        if (owned.TryGetValue(id, out var handle))
-        {
-            try
-            {
-                return await handle.Exited.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (UnavailableException) when (TryReadExit(id) is { } fromFile)
-            {
-                return fromFile;
-            }
-        }
-
-        using (var channel = await ConnectAsync(id, cancellationToken).ConfigureAwait(false))
-        {
-            if (channel is not null)
-            {
-                channel.Send("wait");
-                while (await channel.ReceiveAsync(cancellationToken).ConfigureAwait(false) is { } message)
-                {
-                    if (message.Is("exit"))
-                    {
-                        return ShimHandle.ParseExit(message.Argument);
-                    }
-                }
-            }
-        }
-
-        return TryReadExit(id) ?? throw new UnavailableException(
-            $"container {id} (pid {record.Pid}) has no shim and no recorded exit status; its shim was killed. Delete it with force");
+        owned.TryGetValue(id, out var handle);
+        return await ShimStateDirectory.WaitAsync(handle, StateDirectory(id), cancellationToken).ConfigureAwait(false)
+            ?? throw new UnavailableException($"container {id} (pid {record.Pid}) has no shim and no recorded exit status; its shim was killed. Delete it with force");
     }
 
     public async Task DeleteAsync(string id, bool force = false, CancellationToken cancellationToken = default)
@@ -282,7 +251,7 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
             var plan = SpecCompiler.CompileExec(spec, record.Pid, process, cgroups, stdio);
             var handle = await ShimHandle.StartAsync(plan, plumbing.ChildFds, $"exec in container {id}", cancellationToken).ConfigureAwait(false);
             plumbing.CloseChildEnds();
-            return new BuiltinExecProcess(handle, plumbing.TakeIo(handle.TerminalFd));
+            return new ShimExecProcess(handle, plumbing.TakeIo(handle.TerminalFd));
         }
         catch
         {
@@ -394,7 +363,7 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
 
     private async Task<ContainerStatus> StatusOfAsync(ContainerRecord record, CancellationToken cancellationToken)
     {
-        if (File.Exists(Path.Combine(StateDirectory(record.Id), ExitFile)))
+        if (File.Exists(Path.Combine(StateDirectory(record.Id), ShimStateDirectory.ExitFile)))
         {
             return ContainerStatus.Stopped;
         }
@@ -438,19 +407,7 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
     }
 
     private Task<ShimChannel?> ConnectAsync(string id, CancellationToken cancellationToken) =>
-        ShimChannel.TryConnectAsync(Path.Combine(StateDirectory(id), SocketFile), cancellationToken).AsTask();
-
-    private ExitStatus? TryReadExit(string id)
-    {
-        try
-        {
-            return ShimHandle.ParseExit(File.ReadAllText(Path.Combine(StateDirectory(id), ExitFile))["exit ".Length..]);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
-    }
+        ShimStateDirectory.ConnectAsync(StateDirectory(id), cancellationToken);
 
     private static List<CgroupMountSource> Placements(Cgroup cgroup)
     {
@@ -472,19 +429,7 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
 
     private string StateDirectory(string id) => Path.Combine(options.StateRoot, id);
 
-    private string MakeStateDirectory(string id)
-    {
-        Directory.CreateDirectory(options.StateRoot, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var dir = StateDirectory(id);
-        using var root = PosixFs.OpenDirectory(options.StateRoot);
-        var errno = PosixFs.TryMakeDirectoryAt(root, id, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return errno switch
-        {
-            0 => dir,
-            Errno.EEXIST => throw new AlreadyExistsException($"container {id} already exists in {options.StateRoot}; delete it or choose another id"),
-            _ => throw Errno.ToException(errno, "mkdir", dir),
-        };
-    }
+    private string MakeStateDirectory(string id) => ShimStateDirectory.Make(options.StateRoot, id);
 
     private ContainerRecord ReadRecord(string id)
     {
@@ -523,28 +468,7 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
         }
     }
 
-    /// <summary>Removes a state directory: the files the runtime and shim write, then the directory; anything else there, recursively.</summary>
-    private static void RemoveStateDirectory(string dir)
-    {
-        foreach (var file in StateFiles)
-        {
-            _ = LibC.Unlink(Path.Join(dir, file));
-        }
+    private static void RemoveStateDirectory(string dir) => ShimStateDirectory.Remove(dir);
 
-        if (LibC.Rmdir(dir) != 0 && Errno.Last is not Errno.ENOENT && Directory.Exists(dir))
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    private static void ValidateId(string id)
-    {
-        if (string.IsNullOrEmpty(id) || id.Length > 128 || !IdPattern().IsMatch(id) || id is "." or "..")
-        {
-            throw new InvalidArgumentException($"container id \"{id}\" is not valid; use 1 to 128 letters, digits, '_', '+', '-' and '.'");
-        }
-    }
-
-    [GeneratedRegex(@"^[\w+\-.]+$", RegexOptions.CultureInvariant)]
-    private static partial Regex IdPattern();
+    private static void ValidateId(string id) => ContainerIds.Validate(id);
 }

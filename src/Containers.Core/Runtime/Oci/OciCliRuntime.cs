@@ -1,7 +1,6 @@
 using Containers.Cgroups;
 using System.Collections.Concurrent;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Containers.Errors;
 using Containers.Linux;
 using Containers.Processes;
@@ -24,8 +23,6 @@ namespace Containers.Runtime.Oci;
 /// </remarks>
 public sealed partial class OciCliRuntime : IContainerRuntime, IAsyncDisposable
 {
-    private const string ExitFile = "exit";
-    private const string SocketFile = "shim.sock";
     private const string PidFile = "pid";
     private const string CreateLog = "create-log.json";
     private static readonly TimeSpan TerminalTimeout = TimeSpan.FromSeconds(10);
@@ -171,34 +168,8 @@ public sealed partial class OciCliRuntime : IContainerRuntime, IAsyncDisposable
     public async Task<ExitStatus> WaitAsync(string id, CancellationToken cancellationToken = default)
     {
         ValidateId(id);
-        if (owned.TryGetValue(id, out var handle))
-        {
-            try
-            {
-                return await handle.Exited.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (UnavailableException) when (TryReadExit(id) is { } fromFile)
-            {
-                return fromFile;
-            }
-        }
-
-        using (var channel = await ShimChannel.TryConnectAsync(Path.Combine(StateDirectory(id), SocketFile), cancellationToken).ConfigureAwait(false))
-        {
-            if (channel is not null)
-            {
-                channel.Send("wait");
-                while (await channel.ReceiveAsync(cancellationToken).ConfigureAwait(false) is { } message)
-                {
-                    if (message.Is("exit"))
-                    {
-                        return ShimHandle.ParseExit(message.Argument);
-                    }
-                }
-            }
-        }
-
-        if (TryReadExit(id) is { } status)
+        owned.TryGetValue(id, out var handle);
+        if (await ShimStateDirectory.WaitAsync(handle, StateDirectory(id), cancellationToken).ConfigureAwait(false) is { } status)
         {
             return status;
         }
@@ -305,7 +276,7 @@ public sealed partial class OciCliRuntime : IContainerRuntime, IAsyncDisposable
                 throw;
             }
 
-            return new OciCliExecProcess(handle, plumbing.TakeIo(terminalFd));
+            return new ShimExecProcess(handle, plumbing.TakeIo(terminalFd));
         }
         catch
         {
@@ -422,7 +393,7 @@ public sealed partial class OciCliRuntime : IContainerRuntime, IAsyncDisposable
         timeout.CancelAfter(ShimExitTimeout);
         try
         {
-            using var channel = await ShimChannel.TryConnectAsync(Path.Combine(StateDirectory(id), SocketFile), timeout.Token).ConfigureAwait(false);
+            using var channel = await ShimStateDirectory.ConnectAsync(StateDirectory(id), timeout.Token).ConfigureAwait(false);
             if (channel is null)
             {
                 return;
@@ -441,17 +412,7 @@ public sealed partial class OciCliRuntime : IContainerRuntime, IAsyncDisposable
         }
     }
 
-    private ExitStatus? TryReadExit(string id)
-    {
-        try
-        {
-            return ShimHandle.ParseExit(File.ReadAllText(Path.Combine(StateDirectory(id), ExitFile))["exit ".Length..]);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
-    }
+    private ExitStatus? TryReadExit(string id) => ShimStateDirectory.TryReadExit(StateDirectory(id));
 
     private T Parse<T>(string json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string what)
     {
@@ -475,37 +436,9 @@ public sealed partial class OciCliRuntime : IContainerRuntime, IAsyncDisposable
 
     private string StateDirectory(string id) => Path.Combine(stateRoot, id);
 
-    private string MakeStateDirectory(string id)
-    {
-        Directory.CreateDirectory(stateRoot, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var dir = StateDirectory(id);
-        using var parent = PosixFs.OpenDirectory(stateRoot);
-        var errno = PosixFs.TryMakeDirectoryAt(parent, id, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return errno switch
-        {
-            0 => dir,
-            Errno.EEXIST => throw new AlreadyExistsException($"container {id} already exists in {stateRoot}; delete it or choose another id"),
-            _ => throw Errno.ToException(errno, "mkdir", dir),
-        };
-    }
+    private string MakeStateDirectory(string id) => ShimStateDirectory.Make(stateRoot, id);
 
-    private void RemoveStateDirectory(string id)
-    {
-        var dir = StateDirectory(id);
-        if (Directory.Exists(dir))
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
+    private void RemoveStateDirectory(string id) => ShimStateDirectory.Remove(StateDirectory(id));
 
-    private static void ValidateId(string id)
-    {
-        if (string.IsNullOrEmpty(id) || id.Length > 128 || !IdPattern().IsMatch(id) || id is "." or "..")
-        {
-            throw new InvalidArgumentException($"container id \"{id}\" is not valid; use 1 to 128 letters, digits, '_', '+', '-' and '.'");
-        }
-    }
-
-    [GeneratedRegex(@"^[\w+\-.]+$", RegexOptions.CultureInvariant)]
-    private static partial Regex IdPattern();
+    private static void ValidateId(string id) => ContainerIds.Validate(id);
 }

@@ -1,10 +1,9 @@
 using Containers.Processes;
-using Containers.Runtime.Shim;
 
-namespace Containers.Runtime.Oci;
+namespace Containers.Runtime.Shim;
 
-/// <summary>A process <c>runc exec</c> started in a container, reaped by our shim.</summary>
-internal sealed class OciCliExecProcess(ShimHandle handle, ProcessIo io) : ExecProcess
+/// <summary>A process exec'd into a container (by the shim itself, or by runc under it), reaped by its own shim.</summary>
+internal sealed class ShimExecProcess(ShimHandle handle, ProcessIo io) : ExecProcess
 {
     public override int Pid => handle.Pid;
 
