@@ -329,6 +329,13 @@ static pid_t run_monitored_runtime(const struct plan_rec *mon)
 
 int main(void)
 {
+    int type;
+    socklen_t len = sizeof(type);
+    if (getsockopt(OWNER_FD, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_SEQPACKET) {
+        dprintf(2, "containers-shim: no plan on fd 3; this program is started by the Containers.Core runtime\n");
+        return 2;
+    }
+
     /* Detach first, while the host is still making the cgroup: it reaps this first process and
        need not be our parent. The plan arrives afterwards. */
     pid_t pid = fork();

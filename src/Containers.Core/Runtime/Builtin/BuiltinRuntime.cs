@@ -66,6 +66,11 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
             var bundle = Path.GetFullPath(request.Bundle);
             var spec = await OciSpecs.LoadAsync(bundle, cancellationToken).ConfigureAwait(false);
             OciSpecValidator.Validate(spec, bundle);
+            if (spec.Linux?.Seccomp is not null)
+            {
+                LogSeccompNotApplied(request.Id);
+            }
+
             var cgroupPath = CgroupPath.Parse(string.IsNullOrEmpty(spec.Linux?.CgroupsPath) ? $"{options.CgroupParent}/{request.Id}" : spec.Linux.CgroupsPath);
             var resources = CgroupResources.FromOci(DeviceRules.WithDefaults(spec));
 

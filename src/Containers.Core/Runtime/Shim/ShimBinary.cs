@@ -60,11 +60,14 @@ internal static unsafe class ShimBinary
     private static int LoadSealed()
     {
         var path = Locate();
-        return TryReadOnlyMount(path) is var mounted and >= 0 ? mounted : CopyToSealedMemfd(path);
+
+        // A NuGet package does not keep the execute bit, so a restored shim may lack it; the memfd copy does not need it.
+        var executable = (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0;
+        return executable && TryReadOnlyMount(path) is var mounted and >= 0 ? mounted : CopyToSealedMemfd(path);
     }
 
     /// <summary>A private read-only bind mount of the one file, held only by the returned fd; -1 when the kernel or our privileges say no.</summary>
-    private static int TryReadOnlyMount(string path)
+    internal static int TryReadOnlyMount(string path)
     {
         var fd = LibC.OpenTree(LibC.SYS_open_tree, -100, path, LibC.OPEN_TREE_CLONE | LibC.O_CLOEXEC);
         if (fd < 0)
@@ -82,7 +85,7 @@ internal static unsafe class ShimBinary
         return fd;
     }
 
-    private static int CopyToSealedMemfd(string path)
+    internal static int CopyToSealedMemfd(string path)
     {
         var fd = LibC.MemfdCreate(FileName, LibC.MFD_CLOEXEC | LibC.MFD_ALLOW_SEALING);
         if (fd < 0)
