@@ -131,6 +131,39 @@ public sealed class RuntimeLifecycleCliTests(string runtime)
     }
 
     [Test]
+    public async Task PauseResumeUpdate_ChangeTheRunningContainer()
+    {
+        var bundle = MakeBundle("sleep", "1000");
+        Assert.That((await RunAsync("run", "--detach", "--bundle", bundle, "pz")).Code, Is.Zero);
+
+        Assert.That((await RunAsync("pause", "pz")).Code, Is.Zero);
+        Assert.That(State(await RunAsync("state", "pz")).Status, Is.EqualTo("paused"));
+        Assert.That((await RunAsync("resume", "pz")).Code, Is.Zero);
+        Assert.That(State(await RunAsync("state", "pz")).Status, Is.EqualTo("running"));
+
+        var resources = Path.Combine(work, "resources.json");
+        await File.WriteAllTextAsync(resources, "{\"pids\": {\"limit\": 9}}");
+        Assert.That((await RunAsync("update", "-r", resources, "pz")).Code, Is.Zero);
+        // exec's stdio is this process's own (not the runner's writers): the answer is the exit code.
+        var (code, _, stderr) = await RunAsync("exec", "pz", "--", "sh", "-c", "test \"$(cat /sys/fs/cgroup/pids/pids.max)\" = 9");
+        Assert.That((await RunAsync("delete", "--force", "pz")).Code, Is.Zero);
+
+        Assert.That(code, Is.Zero, stderr);
+    }
+
+    [Test]
+    public async Task Update_BadResources_NamesTheFileAndTheProblem()
+    {
+        var resources = Path.Combine(work, "bad.json");
+        await File.WriteAllTextAsync(resources, "{\"pids\": {\"limit\": \"many\"}}");
+
+        var (code, _, stderr) = await RunAsync("update", "-r", resources, "any");
+
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(stderr, Does.StartWith("containers: invalid argument: ").And.Contain("bad.json"));
+    }
+
+    [Test]
     public async Task Kill_UnknownSignal_FailsWithTheSignalNamed()
     {
         var (code, _, stderr) = await RunAsync("kill", "any", "SIGNOPE");
@@ -176,7 +209,7 @@ public sealed class RuntimeLifecycleCliTests(string runtime)
         }
 
         File.Copy(Busybox, Path.Combine(bin, "busybox"));
-        foreach (var applet in new[] { "sh", "sleep", "test", "kill" })
+        foreach (var applet in new[] { "sh", "sleep", "test", "kill", "cat" })
         {
             File.CreateSymbolicLink(Path.Combine(bin, applet), "busybox");
         }

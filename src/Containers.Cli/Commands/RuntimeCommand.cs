@@ -30,7 +30,10 @@ internal static class RuntimeCommand
             selection.Runtime,
             SpecCommand(output),
             CreateCommand(selection),
-            StartCommand(selection),
+            IdCommand("start", "Run the program of a created container", selection, (runtime, id, ct) => runtime.StartAsync(id, ct)),
+            IdCommand("pause", "Freeze every process of a running container", selection, (runtime, id, ct) => runtime.PauseAsync(id, ct)),
+            IdCommand("resume", "Thaw a paused container", selection, (runtime, id, ct) => runtime.ResumeAsync(id, ct)),
+            UpdateCommand(selection),
             StateCommand(output, selection),
             KillCommand(selection),
             DeleteCommand(selection),
@@ -75,13 +78,44 @@ internal static class RuntimeCommand
         return command;
     }
 
-    private static Command StartCommand(Selection selection)
+    /// <summary>A command that takes a container id and does one thing to it.</summary>
+    private static Command IdCommand(string name, string description, Selection selection, Func<IContainerRuntime, string, CancellationToken, Task> act)
     {
         var id = IdArgument();
-        var command = new Command("start", "Run the program of a created container") { id };
+        var command = new Command(name, description) { id };
         command.SetAction((result, cancellationToken) => WithRuntimeAsync(result, selection, async runtime =>
         {
-            await runtime.StartAsync(result.GetRequiredValue(id), cancellationToken).ConfigureAwait(false);
+            await act(runtime, result.GetRequiredValue(id), cancellationToken).ConfigureAwait(false);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command UpdateCommand(Selection selection)
+    {
+        var id = IdArgument();
+        var resources = new Option<string>("--resources", "-r")
+        {
+            Description = "A file holding the new linux.resources as the runtime spec's JSON, or - for stdin (as runc update -r takes)",
+            Required = true,
+        };
+        var command = new Command("update", "Change the cgroup limits of a container that has not stopped") { resources, id };
+        command.SetAction((result, cancellationToken) => WithRuntimeAsync(result, selection, async runtime =>
+        {
+            var source = result.GetRequiredValue(resources);
+            var json = source == "-" ? await Console.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false) : await File.ReadAllTextAsync(source, cancellationToken).ConfigureAwait(false);
+            OciResources parsed;
+            try
+            {
+                parsed = JsonSerializer.Deserialize(json, OciJsonContext.Default.OciResources)
+                    ?? throw new Errors.InvalidArgumentException($"resources from {source} are null; give a JSON object such as {{\"pids\": {{\"limit\": 100}}}}");
+            }
+            catch (JsonException e)
+            {
+                throw new Errors.InvalidArgumentException($"resources from {source} are not the runtime spec's linux.resources JSON: {e.Message}", e);
+            }
+
+            await runtime.UpdateAsync(result.GetRequiredValue(id), parsed, cancellationToken).ConfigureAwait(false);
             return 0;
         }));
         return command;

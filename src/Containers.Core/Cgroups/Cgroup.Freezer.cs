@@ -21,6 +21,22 @@ public sealed partial class Cgroup
     /// <summary>Thaws the cgroup and returns once the kernel reports it thawed.</summary>
     public void Thaw(TimeSpan? timeout = null) => SetFrozen(frozen: false, timeout ?? DefaultFreezeTimeout);
 
+    /// <summary>Whether the cgroup is frozen (v1 <c>freezer.state</c> FROZEN; v2 <c>cgroup.events</c> frozen 1).</summary>
+    public bool IsFrozen
+    {
+        get
+        {
+            if (DirectoryOf("freezer") is { } v1 && !_layout.HierarchyOf("freezer")!.IsUnified)
+            {
+                return CgroupFile.TryRead(System.IO.Path.Join(v1, "freezer.state"), out var state) == 0 && state!.Trim() == "FROZEN";
+            }
+
+            return UnifiedDirectory is { } unified
+                && CgroupFile.TryRead(System.IO.Path.Join(unified, "cgroup.events"), out var events) == 0
+                && events!.Split('\n').Contains("frozen 1");
+        }
+    }
+
     /// <summary>
     /// Sends <paramref name="signal"/> to every process in the cgroup and its children. For
     /// SIGKILL with a unified hierarchy that has <c>cgroup.kill</c> (Linux 5.14+), the kernel does

@@ -38,6 +38,15 @@ public interface IContainerRuntime
     /// </summary>
     Task DeleteAsync(string id, bool force = false, CancellationToken cancellationToken = default);
 
+    /// <summary>Freezes every process of a running container, as <c>docker pause</c> does; its status becomes paused.</summary>
+    Task PauseAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Thaws a paused container.</summary>
+    Task ResumeAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Changes the cgroup limits of a container that has not stopped, as <c>runc update</c> and <c>docker update</c> do.</summary>
+    Task UpdateAsync(string id, OciResources resources, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// The container's resource usage from its cgroup: memory with OOM kills, cpu with throttling,
     /// pids and io. Readable until the container is deleted.

@@ -286,6 +286,43 @@ public abstract class ContainerRuntimeConformance
     }
 
     [Test]
+    public async Task Pause_FreezesEveryProcess_AndResumeThawsThem()
+    {
+        var id = NewId();
+        await using var _ = await CreateAsync(id, null, StdioMode.Null, "sh", "-c", "while :; do :; done");
+        await Runtime.StartAsync(id);
+        await Runtime.PauseAsync(id);
+        Assert.That((await Runtime.GetStateAsync(id)).Status, Is.EqualTo(ContainerStatus.Paused));
+        var frozenFrom = (await Runtime.GetStatsAsync(id)).Cpu.UsageNanoseconds;
+        await Task.Delay(300);
+        var frozenTo = (await Runtime.GetStatsAsync(id)).Cpu.UsageNanoseconds;
+
+        await Runtime.ResumeAsync(id);
+        Assert.That((await Runtime.GetStateAsync(id)).Status, Is.EqualTo(ContainerStatus.Running));
+        await Task.Delay(300);
+        var thawed = (await Runtime.GetStatsAsync(id)).Cpu.UsageNanoseconds;
+        Assert.ThrowsAsync(Is.InstanceOf<ContainersException>(), () => Runtime.ResumeAsync(id));
+        await Runtime.KillAsync(id, 9);
+        await Runtime.WaitAsync(id);
+
+        Assert.That(frozenTo - frozenFrom, Is.LessThan(5_000_000UL), "a frozen busy loop runs no more");
+        Assert.That(thawed - frozenTo, Is.GreaterThan(20_000_000UL), "the busy loop runs again once thawed");
+    }
+
+    [Test]
+    public async Task Update_ChangesTheLimitsOfARunningContainer()
+    {
+        var id = NewId();
+        await using var _ = await CreateAsync(id, s => WithResources(s, r => r with { Pids = new OciPids { Limit = 100 }, Memory = new OciMemory { Limit = 64L << 20 } }), StdioMode.Null, "sleep", "60");
+        await Runtime.StartAsync(id);
+        await Runtime.UpdateAsync(id, new OciResources { Pids = new OciPids { Limit = 7 }, Memory = new OciMemory { Limit = 48L << 20 } });
+        var stats = await Runtime.GetStatsAsync(id);
+        await Runtime.KillAsync(id, 9);
+        await Runtime.WaitAsync(id);
+        Assert.That((stats.Pids.Limit, stats.Memory.Limit), Is.EqualTo((7UL, 48UL << 20)));
+    }
+
+    [Test]
     public async Task Lifecycle_StatusGoesCreatedRunningStopped()
     {
         var id = NewId();

@@ -219,11 +219,61 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
         if (status is ContainerStatus.Running or ContainerStatus.Created or ContainerStatus.Paused)
         {
             await KillAsync(id, LibC.SIGKILL, all: true, cancellationToken).ConfigureAwait(false);
+            if (status == ContainerStatus.Paused)
+            {
+                // A frozen task dies of SIGKILL only once it thaws.
+                using var cgroup = Cgroup.Open(layout, CgroupPath.Parse(record.CgroupPath), logger);
+                cgroup.Thaw();
+            }
+
             await WaitAsync(id, cancellationToken).ConfigureAwait(false);
         }
 
         await RemoveAsync(record, cancellationToken).ConfigureAwait(false);
         LogDeleted(id);
+    }
+
+    public async Task PauseAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var record = ReadRecord(id);
+        var status = await StatusOfAsync(record, cancellationToken).ConfigureAwait(false);
+        if (status != ContainerStatus.Running)
+        {
+            throw new FailedPreconditionException($"container {id} is {status.ToString().ToLowerInvariant()}; only a running container can be paused");
+        }
+
+        using var cgroup = Cgroup.Open(layout, CgroupPath.Parse(record.CgroupPath), logger);
+        cgroup.Freeze();
+    }
+
+    public async Task ResumeAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var record = ReadRecord(id);
+        var status = await StatusOfAsync(record, cancellationToken).ConfigureAwait(false);
+        if (status != ContainerStatus.Paused)
+        {
+            throw new FailedPreconditionException($"container {id} is {status.ToString().ToLowerInvariant()}; only a paused container can be resumed");
+        }
+
+        using var cgroup = Cgroup.Open(layout, CgroupPath.Parse(record.CgroupPath), logger);
+        cgroup.Thaw();
+    }
+
+    public async Task UpdateAsync(string id, OciResources resources, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        var record = ReadRecord(id);
+        var status = await StatusOfAsync(record, cancellationToken).ConfigureAwait(false);
+        if (status == ContainerStatus.Stopped)
+        {
+            throw new FailedPreconditionException($"container {id} is stopped; there are no limits left to change");
+        }
+
+        if (CgroupResources.FromOci(resources) is { } changed)
+        {
+            using var cgroup = Cgroup.Open(layout, CgroupPath.Parse(record.CgroupPath), logger);
+            cgroup.Update(changed);
+        }
     }
 
     public Task<CgroupStats> GetStatsAsync(string id, CancellationToken cancellationToken = default)
@@ -406,9 +456,18 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
             reply = await channel.RequestAsync("state", cancellationToken).ConfigureAwait(false);
         }
 
-        return reply is { } r && r.Argument.StartsWith("running", StringComparison.Ordinal) ? ContainerStatus.Running
-            : reply is not null ? ContainerStatus.Created
-            : ContainerStatus.Stopped;
+        if (reply is not { } answer)
+        {
+            return ContainerStatus.Stopped;
+        }
+
+        if (!answer.Argument.StartsWith("running", StringComparison.Ordinal))
+        {
+            return ContainerStatus.Created;
+        }
+
+        using var cgroup = Cgroup.Open(layout, CgroupPath.Parse(record.CgroupPath), logger);
+        return cgroup.IsFrozen ? ContainerStatus.Paused : ContainerStatus.Running;
     }
 
     private Task<ShimChannel?> ConnectAsync(string id, CancellationToken cancellationToken) =>

@@ -157,6 +157,35 @@ public sealed partial class OciCliRuntime : IContainerRuntime, IAsyncDisposable
         return Parse(json, OciCliJsonContext.Default.ContainerState, $"state of container {id}");
     }
 
+    public async Task PauseAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ValidateId(id);
+        await RunAsync(["pause", id], $"container {id}", cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task ResumeAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ValidateId(id);
+        await RunAsync(["resume", id], $"container {id}", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>runc update --resources</c>, with the resources as the spec's JSON in a file beside the container's state.</summary>
+    public async Task UpdateAsync(string id, OciResources resources, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        ValidateId(id);
+        var file = Path.Combine(Path.GetTempPath(), $"containers-update-{id}-{Guid.NewGuid():N}.json");
+        await File.WriteAllBytesAsync(file, JsonSerializer.SerializeToUtf8Bytes(resources, OciJsonContext.Default.OciResources), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await RunAsync(["update", "--resources", file, id], $"container {id}", cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     public async Task KillAsync(string id, int signal, bool all = false, CancellationToken cancellationToken = default)
     {
         ValidateId(id);

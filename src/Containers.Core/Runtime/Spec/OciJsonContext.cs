@@ -9,6 +9,7 @@ namespace Containers.Runtime.Spec;
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
     AllowTrailingCommas = true)]
 [JsonSerializable(typeof(OciSpec))]
+[JsonSerializable(typeof(OciResources))]
 [JsonSerializable(typeof(ContainerState))]
 [JsonSerializable(typeof(IReadOnlyList<ContainerState>))]
 public sealed partial class OciJsonContext : JsonSerializerContext;
