@@ -53,14 +53,11 @@ public sealed partial class Cgroup
             }
         }
 
-        if (resources.Devices is { Count: > 0 } && _layout.FindV1("devices") is null)
+        if (resources.Devices is { Count: > 0 } && _layout.FindV1("devices") is null && _layout.Unified is null)
         {
-            // cgroup v2 has no devices files: access is decided by a BPF_CGROUP_DEVICE program,
-            // which this library does not build. Failing is the honest answer; ignoring the rules
-            // would leave every device open.
             throw new FailedPreconditionException(
-                $"cgroup \"{Path}\": device rules need the v1 devices controller, and this host ({_layout.Mode}) has none; "
-                + "cgroup v2 enforces them with an eBPF program, which is not implemented; drop the device rules or run on a host with the v1 devices hierarchy");
+                $"cgroup \"{Path}\": device rules need the v1 devices controller or a cgroup v2 hierarchy (for a BPF device filter), and this host ({_layout.Mode}) has neither; "
+                + "drop the device rules or mount a cgroup hierarchy");
         }
     }
 
@@ -98,12 +95,27 @@ public sealed partial class Cgroup
 
         if (resources.Devices is { Count: > 0 } devices)
         {
-            var directory = DirectoryOf("devices")!;
-            foreach (var rule in devices)
+            if (_layout.FindV1("devices") is null)
             {
-                CgroupFile.Write(Path, directory, rule.Allow ? "devices.allow" : "devices.deny", rule.ToV1Line());
+                // cgroup v2 has no devices files: a BPF program attached to the cgroup decides.
+                ApplyDeviceFilter(devices);
+            }
+            else
+            {
+                var directory = DirectoryOf("devices")!;
+                foreach (var rule in devices)
+                {
+                    CgroupFile.Write(Path, directory, rule.Allow ? "devices.allow" : "devices.deny", rule.ToV1Line());
+                }
             }
         }
+    }
+
+    /// <summary>Puts the rules, as a BPF device filter, on the cgroup's v2 directory (also where v1 has its own devices files, for tests).</summary>
+    internal void ApplyDeviceFilter(IReadOnlyList<CgroupDeviceRule> rules)
+    {
+        var unified = UnifiedDirectory ?? throw new FailedPreconditionException($"cgroup \"{Path}\": a BPF device filter needs a cgroup v2 directory, and this cgroup has none");
+        Devices.DeviceFilter.Apply(unified, rules);
     }
 
     private void ApplyMemory(CgroupMemoryLimits memory)

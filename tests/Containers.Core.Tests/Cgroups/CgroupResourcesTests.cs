@@ -155,17 +155,18 @@ public sealed class CgroupResourcesTests
     }
 
     [Test]
-    public void Create_DeviceRulesOnPureV2_FailBeforeAnythingIsWritten()
+    public void Create_DeviceRulesWithNoDevicesControllerNorV2_FailBeforeAnythingIsWritten()
     {
-        // eBPF device programs are not implemented: the rules must not be silently dropped.
-        var layout = CgroupLayout.Parse(CgroupSamples.PureV2MountInfo, CgroupSamples.PureV2Cgroup, ["cpu", "memory", "pids"]);
+        // Neither v1 devices files nor a v2 directory for a BPF filter: the rules must not be silently dropped.
+        const string memoryOnly = "30 24 0:27 / /sys/fs/cgroup/memory rw,nosuid,nodev,noexec,relatime shared:13 - cgroup cgroup rw,memory\n";
+        var layout = CgroupLayout.Parse(memoryOnly, "4:memory:/\n");
         var path = CgroupPath.Parse("containers-test-never-" + Guid.NewGuid().ToString("N"));
         var resources = new CgroupResources { Devices = [new(false, CgroupDeviceType.All, null, null, "rwm")] };
 
         var error = Assert.Throws<FailedPreconditionException>(() => Cgroup.Create(layout, path, resources));
 
-        Assert.That(error!.Message, Does.Contain("eBPF").And.Contain(path.Value));
-        Assert.That(Directory.Exists(Path.Join("/sys/fs/cgroup/user.slice/user-1000.slice/session-3.scope", path.Value)), Is.False);
+        Assert.That(error!.Message, Does.Contain("device rules").And.Contain(path.Value));
+        Assert.That(Directory.Exists(Path.Join("/sys/fs/cgroup/memory", path.Value)), Is.False);
     }
 
     [Test]
