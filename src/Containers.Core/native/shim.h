@@ -49,6 +49,7 @@ enum plan_op {
     OP_MONITOR = 31,        /* pid file, argv...: run an OCI runtime's create and reap its container */
     OP_SETGROUPS_DENY = 32,
     OP_DEVICE_BIND = 33,    /* use bind mounts of host devices (user namespaces) */
+    OP_SETATTR_RECURSIVE = 34, /* path, mount_setattr attrs, fallback MS_ flags, fallback targets...: one call for a whole tree */
 };
 
 struct plan_rec {

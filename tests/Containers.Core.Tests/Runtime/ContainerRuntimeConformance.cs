@@ -243,6 +243,15 @@ public abstract class ContainerRuntimeConformance
     }
 
     [Test]
+    public async Task Run_SysFsCgroup_ShowsTheContainersOwnCgroupReadOnly()
+    {
+        var (_, output, error) = await RunAsync(
+            s => WithResources(s, r => r with { Pids = new OciPids { Limit = 42 } }),
+            "sh", "-c", "cat /sys/fs/cgroup/pids/pids.max; mkdir /sys/fs/cgroup/pids/x 2>/dev/null && echo writable || echo read-only; grep ' /sys/fs/cgroup/' /proc/self/mountinfo | grep -vc ' ro,'");
+        Assert.That(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "42", "read-only", "0" }), error);
+    }
+
+    [Test]
     public async Task Run_CgroupNamespace_IsRootedAtTheContainersCgroup()
     {
         var (_, output, _) = await RunAsync(

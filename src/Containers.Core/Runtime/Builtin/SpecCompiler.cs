@@ -231,12 +231,15 @@ internal static class SpecCompiler
             return;
         }
 
-        var tmpfsFlags = flags & ~LibC.MS_RDONLY;
-        plan.Add(ShimOp.Mount, "tmpfs", destination, "tmpfs", ShimPlan.Number(tmpfsFlags), "mode=755", propagation, "fs");
+        // The tmpfs stays writable while the hierarchies' directories are made in it; then one
+        // recursive mount_setattr gives it and every bind the spec's flags, instead of a remount each.
+        plan.Add(ShimOp.Mount, "tmpfs", destination, "tmpfs", ShimPlan.Number(flags & ~LibC.MS_RDONLY), "mode=755", propagation, "fs");
+        List<string> targets = [destination];
         foreach (var cgroup in cgroups)
         {
             var target = destination.TrimEnd('/') + "/" + cgroup.Name;
-            plan.Add(ShimOp.Mount, cgroup.HostDirectory, target, string.Empty, ShimPlan.Number(flags | LibC.MS_BIND | LibC.MS_REC), string.Empty, "0", "bind");
+            targets.Add(target);
+            plan.Add(ShimOp.Mount, cgroup.HostDirectory, target, string.Empty, ShimPlan.Number(LibC.MS_BIND | LibC.MS_REC), string.Empty, "0", "bind");
             if (cgroup.Name.Contains(',', StringComparison.Ordinal))
             {
                 foreach (var controller in cgroup.Name.Split(','))
@@ -246,11 +249,20 @@ internal static class SpecCompiler
             }
         }
 
-        if ((flags & LibC.MS_RDONLY) != 0)
+        var attributes = MountAttributes(flags);
+        if (attributes != 0)
         {
-            plan.Add(ShimOp.ReadonlyPath, destination);
+            plan.Add(ShimOp.SetattrRecursive, [destination, ShimPlan.Number(attributes), ShimPlan.Number(flags & RemountFlags), .. targets]);
         }
     }
+
+    /// <summary>The flags a bind remount can change.</summary>
+    private const ulong RemountFlags = LibC.MS_RDONLY | LibC.MS_NOSUID | LibC.MS_NODEV | LibC.MS_NOEXEC | LibC.MS_NOATIME | LibC.MS_NODIRATIME | LibC.MS_RELATIME | LibC.MS_STRICTATIME;
+
+    /// <summary>mount_setattr's MOUNT_ATTR_* for the MS_* flags it shares (read-only, nosuid, nodev, noexec).</summary>
+    private static ulong MountAttributes(ulong flags) =>
+        ((flags & LibC.MS_RDONLY) != 0 ? 0x1UL : 0) | ((flags & LibC.MS_NOSUID) != 0 ? 0x2UL : 0)
+        | ((flags & LibC.MS_NODEV) != 0 ? 0x4UL : 0) | ((flags & LibC.MS_NOEXEC) != 0 ? 0x8UL : 0);
 
     private static void AddDevices(ShimPlan plan, IReadOnlyList<OciDevice> devices)
     {

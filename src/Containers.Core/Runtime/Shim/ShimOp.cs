@@ -36,4 +36,5 @@ internal enum ShimOp : uint
     Monitor = 31,
     SetgroupsDeny = 32,
     DeviceBind = 33,
+    SetattrRecursive = 34,
 }
