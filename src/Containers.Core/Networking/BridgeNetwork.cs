@@ -83,6 +83,7 @@ public sealed partial class BridgeNetwork
         }
         catch (AlreadyExistsException e)
         {
+            TryDeleteDirectory(network.StateDirectory);
             throw new AlreadyExistsException($"network \"{name}\": a network interface named \"{name}\" exists already; choose another name", e);
         }
         catch
