@@ -190,7 +190,8 @@ public sealed class BridgeNetworkTests
     {
         var network = await CreateNetworkAsync("b4", out _);
 
-        Assert.CatchAsync<ContainersException>(() => network.ConnectAsync("/proc/self/ns/uts", "wrong-kind"));
+        var error = Assert.ThrowsAsync<InvalidArgumentException>(() => network.ConnectAsync("/proc/self/ns/uts", "wrong-kind"));
+        Assert.That(error!.Message, Does.Contain("network namespace"));
 
         Assert.That(await network.GetEndpointsAsync(), Is.Empty, "the address is released");
         Assert.That(OurInterfaces, Is.EqualTo(new[] { network.Name }), "the veth pair is deleted");
