@@ -2,13 +2,14 @@ using Containers;
 using Containers.Images;
 using Containers.Images.Content;
 using Containers.Images.Content.Local;
+using Containers.Images.Snapshots;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the image side: the content store in its three roles, image names, leases and GC.</summary>
+/// <summary>Registers the image side: the content store in its three roles, image names, leases and GC, and the snapshotter with its unpacker and GC.</summary>
 public static class ContainerImagesServiceCollectionExtensions
 {
     public static IServiceCollection AddContainerImages(this IServiceCollection services, Action<ContentStoreOptions>? configure = null)
@@ -39,6 +40,15 @@ public static class ContainerImagesServiceCollectionExtensions
             sp.GetRequiredService<ILeaseManager>(),
             sp.GetService<TimeProvider>(),
             sp.GetService<ILogger<ContentGarbageCollector>>()));
+        services.AddOptions<SnapshotterOptions>();
+        services.TryAddSingleton<ISnapshotter>(sp => SnapshotterSelector.Select(
+            sp.GetRequiredService<IOptions<SnapshotterOptions>>().Value,
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>()?.CreateLogger(typeof(SnapshotterSelector).FullName!)));
+        services.TryAddSingleton(sp => new LayerUnpacker(logger: sp.GetService<ILogger<LayerUnpacker>>()));
+        services.TryAddSingleton(sp => new SnapshotGarbageCollector(
+            sp.GetRequiredService<ISnapshotter>(),
+            sp.GetService<ILogger<SnapshotGarbageCollector>>()));
         return services;
     }
 

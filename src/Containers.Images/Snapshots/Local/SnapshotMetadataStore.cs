@@ -1,0 +1,46 @@
+using System.Text.Json;
+using Containers.Images.Content.Local;
+using Containers.Images.Json;
+using Containers.Linux;
+
+namespace Containers.Images.Snapshots.Local;
+
+/// <summary>
+/// <c>metadata.json</c> of a local snapshotter: read whole without a lock (it is only ever
+/// replaced by a rename), changed under an flock on the root directory, which serializes
+/// writers across threads and processes.
+/// </summary>
+internal sealed class SnapshotMetadataStore
+{
+    private readonly string _root;
+    private readonly string _path;
+
+    public SnapshotMetadataStore(string root)
+    {
+        _root = root;
+        _path = Path.Combine(root, "metadata.json");
+    }
+
+    public async ValueTask<SnapshotMetadata> ReadAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var bytes = await File.ReadAllBytesAsync(_path, cancellationToken).ConfigureAwait(false);
+            return JsonSerializer.Deserialize(bytes, ContentJsonContext.Default.SnapshotMetadata) ?? new SnapshotMetadata();
+        }
+        catch (FileNotFoundException)
+        {
+            return new SnapshotMetadata();
+        }
+    }
+
+    /// <summary>Runs <paramref name="change"/> on the current state under the lock, and saves it unless it throws.</summary>
+    public async ValueTask<T> UpdateAsync<T>(Func<SnapshotMetadata, T> change, CancellationToken cancellationToken)
+    {
+        using var @lock = await DirectoryLock.AcquireAsync(_root, cancellationToken).ConfigureAwait(false);
+        var metadata = await ReadAsync(cancellationToken).ConfigureAwait(false);
+        var result = change(metadata);
+        AtomicFile.Write(_path, JsonSerializer.SerializeToUtf8Bytes(metadata, ContentJsonContext.Default.SnapshotMetadata));
+        return result;
+    }
+}
