@@ -1,0 +1,78 @@
+using System.Text;
+using Containers.Errors;
+using Containers.Linux;
+using Microsoft.Win32.SafeHandles;
+
+namespace Containers.Images.Engine;
+
+/// <summary>
+/// Reads and makes files inside a container's rootfs as the container would see them: every
+/// lookup goes through openat2 with RESOLVE_IN_ROOT, so a symlink such as
+/// <c>/etc/passwd -&gt; /../../host/etc/passwd</c> resolves inside the rootfs, never out of it.
+/// </summary>
+internal static class RootfsFiles
+{
+    private const int MaxAccountFile = 4 * 1024 * 1024;
+
+    /// <summary>The text of <paramref name="path"/> inside <paramref name="rootfs"/>, or null when it does not exist.</summary>
+    public static string? ReadText(string rootfs, string path)
+    {
+        using var root = PosixFs.OpenDirectory(rootfs);
+        var errno = PosixFs.TryOpenInRoot(root, path, LibC.O_RDONLY, out var handle);
+        if (errno is Errno.ENOENT or Errno.ENOTDIR)
+        {
+            return null;
+        }
+
+        if (errno != 0)
+        {
+            throw new InvalidArgumentException($"{path} in the container's rootfs cannot be opened (errno {errno})");
+        }
+
+        using (handle)
+        using (var stream = new FileStream(handle!, FileAccess.Read, bufferSize: 0))
+        {
+            if (stream.Length > MaxAccountFile)
+            {
+                throw new InvalidArgumentException($"{path} in the container's rootfs is {stream.Length} bytes, more than the {MaxAccountFile} read");
+            }
+
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            return reader.ReadToEnd();
+        }
+    }
+
+    /// <summary>Makes the absolute directory <paramref name="path"/> and its missing parents inside <paramref name="rootfs"/>, root-owned with mode 0755.</summary>
+    /// <exception cref="InvalidArgumentException">A component exists and is not a directory.</exception>
+    public static void EnsureDirectory(string rootfs, string path)
+    {
+        using var root = PosixFs.OpenDirectory(rootfs);
+        var current = "/";
+        foreach (var name in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (name is "." or "..")
+            {
+                throw new InvalidArgumentException($"the working directory \"{path}\" has a \"{name}\" component; give a clean absolute path");
+            }
+
+            var next = current == "/" ? "/" + name : current + "/" + name;
+            var errno = PosixFs.TryOpenInRoot(root, next, LibC.O_PATH | LibC.O_DIRECTORY, out var existing);
+            existing?.Dispose();
+            if (errno == Errno.ENOENT)
+            {
+                using SafeFileHandle parent = PosixFs.OpenInRoot(root, current, LibC.O_PATH | LibC.O_DIRECTORY);
+                var made = PosixFs.TryMakeDirectoryAt(parent, name, (UnixFileMode)0b111_101_101);
+                if (made is not 0 and not Errno.EEXIST)
+                {
+                    throw new InvalidArgumentException($"the working directory \"{path}\" cannot be made in the container's rootfs: mkdir \"{next}\" failed (errno {made})");
+                }
+            }
+            else if (errno != 0)
+            {
+                throw new InvalidArgumentException($"the working directory \"{path}\" cannot be used: \"{next}\" in the container's rootfs is not a directory (errno {errno})");
+            }
+
+            current = next;
+        }
+    }
+}
