@@ -1,0 +1,614 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Containers.Errors;
+using Containers.Images.Json;
+using Containers.Images.Layers;
+using Containers.Images.Snapshots;
+using Containers.Processes;
+using Containers.Runtime;
+using Containers.Runtime.Builtin;
+using Containers.Runtime.Spec;
+
+namespace Containers.Images.Engine;
+
+/// <summary>
+/// The core of <c>docker run</c>, with no daemon: an image becomes a container on a writable
+/// snapshot of its layers, run by an <see cref="IContainerRuntime"/>, with its output kept in a
+/// json-file log. State lives under <see cref="EngineOptions.Root"/>:
+/// <c>containers/&lt;id&gt;/</c> holds the bundle's <c>config.json</c>, the <c>rootfs</c> mount point,
+/// <c>log.jsonl</c> and the engine's <c>container.json</c>. Containers are named by their 64-hex
+/// id, a unique prefix of it, or their unique name.
+/// </summary>
+public sealed partial class ContainerEngine : IAsyncDisposable
+{
+    private const int SigKill = 9;
+    private const int SigTerm = 15;
+    private const string RecordFile = "container.json";
+    private const string LogFile = "log.jsonl";
+    private const string RootfsDir = "rootfs";
+
+    /// <summary>The capabilities Docker grants a container by default.</summary>
+    private static readonly string[] DockerCapabilities =
+    [
+        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID",
+        "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
+    ];
+
+    private readonly EngineOptions _options;
+    private readonly IContainerRuntime _runtime;
+    private readonly BuiltinRuntime? _ownedRuntime;
+    private readonly ISnapshotter _snapshotter;
+    private readonly LayerUnpacker _unpacker = new();
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _registry = new(1, 1);
+    private readonly Dictionary<string, Entry> _containers = new(StringComparer.Ordinal);
+    private readonly string _containersRoot;
+
+    /// <summary>
+    /// An engine on <paramref name="options"/>' root. Without <paramref name="runtime"/>, it makes
+    /// (and owns) a built-in runtime whose state is in <c>&lt;root&gt;/run</c>; without
+    /// <paramref name="snapshotter"/>, it picks overlay or native for <c>&lt;root&gt;/snapshots</c>.
+    /// Containers recorded under the root by an earlier engine are listed again.
+    /// </summary>
+    public ContainerEngine(EngineOptions? options = null, IContainerRuntime? runtime = null, ISnapshotter? snapshotter = null, TimeProvider? timeProvider = null)
+    {
+        _options = options ?? new EngineOptions();
+        var root = Path.GetFullPath(_options.Root);
+        _time = timeProvider ?? TimeProvider.System;
+        if (runtime is null)
+        {
+            _ownedRuntime = new BuiltinRuntime(new BuiltinRuntimeOptions { StateRoot = Path.Combine(root, "run") });
+            runtime = _ownedRuntime;
+        }
+
+        _runtime = runtime;
+        _snapshotter = snapshotter ?? SnapshotterSelector.Select(new SnapshotterOptions { Root = Path.Combine(root, "snapshots") }, _time);
+        _containersRoot = Path.Combine(root, "containers");
+        Directory.CreateDirectory(_containersRoot);
+        foreach (var dir in Directory.EnumerateDirectories(_containersRoot))
+        {
+            var file = Path.Combine(dir, RecordFile);
+            if (File.Exists(file) && JsonSerializer.Deserialize(File.ReadAllBytes(file), EngineJsonContext.Default.StoredContainer) is { } record)
+            {
+                var entry = new Entry(record, dir);
+                if (record.Finished is not null)
+                {
+                    entry.Exited.TrySetResult(new ExitStatus(record.ExitCode ?? 0, record.ExitSignal));
+                }
+
+                _containers[record.Id] = entry;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Makes a container from <paramref name="spec"/>, as <c>docker create</c> does: unpacks the
+    /// image, mounts a fresh writable snapshot as its rootfs, writes its OCI spec and creates it in
+    /// the runtime with its stdout and stderr piped into the log. It waits for <see cref="StartAsync"/>.
+    /// </summary>
+    /// <exception cref="AlreadyExistsException">Another container has the name.</exception>
+    /// <exception cref="InvalidArgumentException">The name, command, working directory or user is not valid.</exception>
+    public async Task<ContainerInfo> CreateAsync(ContainerRunSpec spec, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var id = RandomNumberGenerator.GetHexString(64, lowercase: true);
+        var name = spec.Name ?? id[..12];
+        if (!NamePattern().IsMatch(name))
+        {
+            throw new InvalidArgumentException($"container name \"{name}\" is not valid; use [a-zA-Z0-9][a-zA-Z0-9_.-]+");
+        }
+
+        var imageConfig = spec.Image.Config.Config;
+        var record = new StoredContainer
+        {
+            Id = id,
+            Name = name,
+            Image = spec.Image.Digest,
+            SnapshotKey = $"container-{id}",
+            StopSignal = imageConfig?.StopSignal is { Length: > 0 } stop ? Signals.Parse(stop) : SigTerm,
+            AutoRemove = spec.AutoRemove,
+            Created = _time.GetUtcNow(),
+        };
+
+        var dir = Path.Combine(_containersRoot, id);
+        var entry = new Entry(record, dir) { Reserved = true };
+        await _registry.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_containers.Values.FirstOrDefault(other => other.Record.Name == name) is { } clash)
+            {
+                throw new AlreadyExistsException($"container name \"{name}\" is already in use by container {clash.Record.Id[..12]}; remove that container or choose another name");
+            }
+
+            // Reserved under the lock; the rest happens outside it.
+            _containers[id] = entry;
+        }
+        finally
+        {
+            _registry.Release();
+        }
+
+        var prepared = false;
+        try
+        {
+            var unpacked = await _unpacker.UnpackAsync(spec.Image, _snapshotter, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var rootfs = Directory.CreateDirectory(Path.Combine(dir, RootfsDir)).FullName;
+            var mounts = await _snapshotter.PrepareAsync(record.SnapshotKey, unpacked.ChainId.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            prepared = true;
+            SnapshotMounter.MountAll(mounts, rootfs);
+
+            var oci = BuildSpec(spec, id, rootfs);
+            await OciSpecs.SaveAsync(oci, dir, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await SaveAsync(entry, record, CancellationToken.None).ConfigureAwait(false);
+            entry.Log = ContainerLog.Open(Path.Combine(dir, LogFile), _time);
+            var created = await _runtime.CreateAsync(new ContainerCreateRequest(id, dir) { Stdio = StdioMode.Pipes, DieWithOwner = _options.ContainersDieWithEngine }, cancellationToken).ConfigureAwait(false);
+            entry.Created = created;
+            if (created.Io.StandardInput is { } stdin)
+            {
+                // Docker without -i: the program reads end-of-file.
+                await stdin.DisposeAsync().ConfigureAwait(false);
+            }
+
+            entry.Log.Pump(created.Io.StandardOutput, created.Io.StandardError);
+            entry.Reserved = false;
+            return await InfoAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await TearDownAsync(entry, prepared).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Creates and starts a container, as <c>docker run -d</c> does.</summary>
+    public async Task<ContainerInfo> RunAsync(ContainerRunSpec spec, CancellationToken cancellationToken = default)
+    {
+        var info = await CreateAsync(spec, cancellationToken).ConfigureAwait(false);
+        await StartAsync(info.Id, cancellationToken).ConfigureAwait(false);
+        return await InspectAsync(info.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts a created container's program; once it exits, its exit code is recorded (and with <see cref="ContainerRunSpec.AutoRemove"/>, it is removed).</summary>
+    /// <exception cref="FailedPreconditionException">The container was started before: this engine does not restart containers.</exception>
+    public async Task StartAsync(string idOrName, CancellationToken cancellationToken = default)
+    {
+        var entry = await FindAsync(idOrName, cancellationToken).ConfigureAwait(false);
+        await entry.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (entry.Record.Started is not null || entry.Created is null)
+            {
+                throw new FailedPreconditionException($"container {entry.Record.Name} ({entry.Record.Id[..12]}) has already been started; restarting is not supported yet, run a new container");
+            }
+
+            await _runtime.StartAsync(entry.Record.Id, cancellationToken).ConfigureAwait(false);
+            await SaveAsync(entry, entry.Record with { Started = _time.GetUtcNow() }, CancellationToken.None).ConfigureAwait(false);
+            entry.Monitor = Task.Run(() => MonitorAsync(entry), CancellationToken.None);
+        }
+        finally
+        {
+            entry.Gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Stops a running container as <c>docker stop</c> does: its stop signal (SIGTERM unless the
+    /// image names another) to its main process, then SIGKILL to all of its processes once
+    /// <paramref name="grace"/> has passed. A container that is not running is left as it is.
+    /// </summary>
+    public async Task StopAsync(string idOrName, TimeSpan grace, CancellationToken cancellationToken = default)
+    {
+        var entry = await FindAsync(idOrName, cancellationToken).ConfigureAwait(false);
+        if (await StatusAsync(entry, cancellationToken).ConfigureAwait(false) is not (ContainerStatus.Running or ContainerStatus.Paused))
+        {
+            return;
+        }
+
+        await SignalAsync(entry, entry.Record.StopSignal, all: false, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await entry.Exited.Task.WaitAsync(grace, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await SignalAsync(entry, SigKill, all: true, cancellationToken).ConfigureAwait(false);
+            await entry.Exited.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sends <paramref name="signal"/> (SIGKILL by default) to the container's main process, as <c>docker kill</c> does.</summary>
+    /// <exception cref="ConflictException">The container is not running.</exception>
+    public async Task KillAsync(string idOrName, int signal = SigKill, CancellationToken cancellationToken = default)
+    {
+        var entry = await FindAsync(idOrName, cancellationToken).ConfigureAwait(false);
+        if (await StatusAsync(entry, cancellationToken).ConfigureAwait(false) is not (ContainerStatus.Running or ContainerStatus.Paused))
+        {
+            throw new ConflictException($"container {entry.Record.Name} ({entry.Record.Id[..12]}) is not running; there is nothing to kill");
+        }
+
+        await SignalAsync(entry, signal, all: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits until the container has stopped, and returns how it ended, as <c>docker wait</c> does.</summary>
+    public async Task<ExitStatus> WaitAsync(string idOrName, CancellationToken cancellationToken = default)
+    {
+        var entry = await FindAsync(idOrName, cancellationToken).ConfigureAwait(false);
+        return await entry.Exited.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Removes a container and everything it had: the runtime's container, the rootfs mount, the
+    /// writable snapshot, the log and the state directory. The image's snapshots stay.
+    /// </summary>
+    /// <exception cref="ConflictException">The container is running and <paramref name="force"/> is false.</exception>
+    public async Task RemoveAsync(string idOrName, bool force = false, CancellationToken cancellationToken = default)
+    {
+        var entry = await FindAsync(idOrName, cancellationToken).ConfigureAwait(false);
+        await RemoveAsync(entry, force, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every container of this engine, oldest first.</summary>
+    public async Task<IReadOnlyList<ContainerInfo>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        Entry[] entries;
+        await _registry.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            entries = [.. _containers.Values.Where(entry => !entry.Reserved).OrderBy(entry => entry.Record.Created)];
+        }
+        finally
+        {
+            _registry.Release();
+        }
+
+        var infos = new List<ContainerInfo>(entries.Length);
+        foreach (var entry in entries)
+        {
+            infos.Add(await InfoAsync(entry, cancellationToken).ConfigureAwait(false));
+        }
+
+        return infos;
+    }
+
+    /// <summary>The container's id, name, image, status, pid, exit code and times.</summary>
+    /// <exception cref="NotFoundException">No container has that id, id prefix or name.</exception>
+    public async Task<ContainerInfo> InspectAsync(string idOrName, CancellationToken cancellationToken = default)
+    {
+        var entry = await FindAsync(idOrName, cancellationToken).ConfigureAwait(false);
+        return await InfoAsync(entry, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The container's output, as <c>docker logs</c> gives it; with <paramref name="follow"/>, new
+    /// lines as they come until the container's output ends or the token is cancelled.
+    /// </summary>
+    public async IAsyncEnumerable<LogEntry> LogsAsync(string idOrName, bool follow = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var entry = await FindAsync(idOrName, cancellationToken).ConfigureAwait(false);
+        await foreach (var line in ContainerLog.ReadAsync(Path.Combine(entry.Directory, LogFile), entry.Log, follow, cancellationToken).ConfigureAwait(false))
+        {
+            yield return line;
+        }
+    }
+
+    /// <summary>
+    /// Lets go of this process's side of the containers: their stdio and the runtime the engine
+    /// made. Containers are not removed; with <see cref="EngineOptions.ContainersDieWithEngine"/>
+    /// they die when this process does.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var entry in _containers.Values)
+        {
+            if (entry.Created is { } created)
+            {
+                await created.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (entry.Log is { } log)
+            {
+                await log.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        if (_ownedRuntime is not null)
+        {
+            await _ownedRuntime.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex NamePattern();
+
+    private static OciSpec BuildSpec(ContainerRunSpec run, string id, string rootfs)
+    {
+        var image = run.Image.Config.Config;
+        var user = ImageConfigMerge.ResolveUser(run.User ?? image?.User, RootfsFiles.ReadText(rootfs, "/etc/passwd"), RootfsFiles.ReadText(rootfs, "/etc/group"));
+        var workingDir = ImageConfigMerge.WorkingDir(image?.WorkingDir, run.WorkingDir);
+        RootfsFiles.EnsureDirectory(rootfs, workingDir);
+        var hostname = run.Hostname ?? id[..12];
+        var defaults = OciSpecDefaults.Create();
+        var root = user.Uid == 0;
+        return defaults with
+        {
+            Process = defaults.Process! with
+            {
+                Terminal = false,
+                Args = ImageConfigMerge.Args(image?.Entrypoint, image?.Cmd, run.Entrypoint, run.Cmd),
+                Env = ImageConfigMerge.Env(image?.Env, run.Env, hostname, user.Home),
+                Cwd = workingDir,
+                User = new OciUser { Uid = user.Uid, Gid = user.Gid, AdditionalGids = user.AdditionalGids.Count > 0 ? user.AdditionalGids : null },
+                // Docker's default set; a non-root user starts with none effective, as Docker does.
+                Capabilities = new OciCapabilities
+                {
+                    Bounding = DockerCapabilities,
+                    Effective = root ? DockerCapabilities : [],
+                    Permitted = root ? DockerCapabilities : [],
+                },
+            },
+            Root = new OciRoot { Path = rootfs, Readonly = run.ReadOnlyRootfs },
+            Hostname = hostname,
+            Linux = defaults.Linux! with { Resources = Resources(run, defaults.Linux.Resources) },
+        };
+    }
+
+    private static OciResources? Resources(ContainerRunSpec run, OciResources? defaults)
+    {
+        if (run.Cpus is <= 0 || run.MemoryBytes is <= 0 || run.PidsLimit is 0 or < -1)
+        {
+            throw new InvalidArgumentException($"resource limits must be positive: memory {run.MemoryBytes}, cpus {run.Cpus}, pids {run.PidsLimit}");
+        }
+
+        const ulong period = 100_000;
+        return (defaults ?? new OciResources()) with
+        {
+            Memory = run.MemoryBytes is { } memory ? new OciMemory { Limit = memory } : defaults?.Memory,
+            Cpu = run.Cpus is { } cpus ? new OciCpu { Period = period, Quota = (long)Math.Round(cpus * period) } : defaults?.Cpu,
+            Pids = run.PidsLimit is { } pids ? new OciPids { Limit = pids } : defaults?.Pids,
+        };
+    }
+
+    private async Task MonitorAsync(Entry entry)
+    {
+        ExitStatus status;
+        try
+        {
+            status = await _runtime.WaitAsync(entry.Record.Id, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ContainersException)
+        {
+            status = ExitStatus.Killed(SigKill);
+        }
+
+        await entry.Gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (Directory.Exists(entry.Directory))
+            {
+                await SaveAsync(entry, entry.Record with { Finished = _time.GetUtcNow(), ExitCode = status.ExitCode, ExitSignal = status.Signal }, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            entry.Gate.Release();
+        }
+
+        entry.Exited.TrySetResult(status);
+        if (entry.Record.AutoRemove)
+        {
+            try
+            {
+                await RemoveAsync(entry, force: true, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (NotFoundException)
+            {
+                // Removed by someone else first.
+            }
+        }
+    }
+
+    private async Task RemoveAsync(Entry entry, bool force, CancellationToken cancellationToken)
+    {
+        await entry.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (entry.Removed)
+            {
+                throw new NotFoundException($"container {entry.Record.Id[..12]} has been removed");
+            }
+
+            var status = await StatusAsync(entry, cancellationToken).ConfigureAwait(false);
+            if (status is ContainerStatus.Running or ContainerStatus.Paused && !force)
+            {
+                throw new ConflictException($"container {entry.Record.Name} ({entry.Record.Id[..12]}) is {status.ToString().ToLowerInvariant()}; stop it before removing it, or remove it with force");
+            }
+
+            try
+            {
+                await _runtime.DeleteAsync(entry.Record.Id, force: true, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NotFoundException)
+            {
+                // Never created in the runtime, or already gone from it.
+            }
+
+            await TearDownAsync(entry, prepared: true).ConfigureAwait(false);
+            entry.Removed = true;
+        }
+        finally
+        {
+            entry.Gate.Release();
+        }
+    }
+
+    /// <summary>Undoes what create did, as far as it got: stdio and log, rootfs mount, snapshot, state directory, registration.</summary>
+    private async Task TearDownAsync(Entry entry, bool prepared)
+    {
+        if (entry.Log is { } log)
+        {
+            // The runtime's container is gone, so the pipes reach their end unless a process
+            // that escaped it holds them; do not wait for that forever.
+            await Task.WhenAny(log.Completed, Task.Delay(TimeSpan.FromSeconds(5), _time)).ConfigureAwait(false);
+        }
+
+        if (entry.Created is { } created)
+        {
+            await created.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (entry.Log is { } written)
+        {
+            await written.DisposeAsync().ConfigureAwait(false);
+        }
+
+        var rootfs = Path.Combine(entry.Directory, RootfsDir);
+        if (Directory.Exists(rootfs))
+        {
+            SnapshotMounter.UnmountAll(rootfs);
+        }
+
+        if (prepared)
+        {
+            try
+            {
+                await _snapshotter.RemoveAsync(entry.Record.SnapshotKey, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (NotFoundException)
+            {
+            }
+        }
+
+        if (Directory.Exists(entry.Directory))
+        {
+            Directory.Delete(entry.Directory, recursive: true);
+        }
+
+        entry.Exited.TrySetResult(new ExitStatus(entry.Record.ExitCode ?? 128 + SigKill, entry.Record.ExitSignal));
+        await _registry.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _containers.Remove(entry.Record.Id);
+        }
+        finally
+        {
+            _registry.Release();
+        }
+    }
+
+    private async Task SignalAsync(Entry entry, int signal, bool all, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _runtime.KillAsync(entry.Record.Id, signal, all, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FailedPreconditionException)
+        {
+            if (await StatusAsync(entry, cancellationToken).ConfigureAwait(false) != ContainerStatus.Stopped)
+            {
+                throw;
+            }
+
+            // It exited meanwhile.
+        }
+    }
+
+    private async Task<ContainerStatus> StatusAsync(Entry entry, CancellationToken cancellationToken)
+    {
+        if (entry.Record.Finished is not null || entry.Exited.Task.IsCompleted)
+        {
+            return ContainerStatus.Stopped;
+        }
+
+        try
+        {
+            return (await _runtime.GetStateAsync(entry.Record.Id, cancellationToken).ConfigureAwait(false)).Status;
+        }
+        catch (NotFoundException)
+        {
+            return entry.Created is null && entry.Record.Started is null ? ContainerStatus.Creating : ContainerStatus.Stopped;
+        }
+    }
+
+    private async Task<ContainerInfo> InfoAsync(Entry entry, CancellationToken cancellationToken)
+    {
+        var status = await StatusAsync(entry, cancellationToken).ConfigureAwait(false);
+        var record = entry.Record;
+        return new ContainerInfo
+        {
+            Id = record.Id,
+            Name = record.Name,
+            Image = record.Image,
+            Status = status,
+            Pid = status is ContainerStatus.Running or ContainerStatus.Paused or ContainerStatus.Created ? entry.Created?.Pid ?? 0 : 0,
+            ExitCode = record.ExitCode,
+            Created = record.Created,
+            Started = record.Started,
+            Finished = record.Finished,
+        };
+    }
+
+    private async Task<Entry> FindAsync(string idOrName, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(idOrName);
+        await _registry.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_containers.TryGetValue(idOrName, out var exact))
+            {
+                return exact;
+            }
+
+            if (_containers.Values.FirstOrDefault(entry => entry.Record.Name == idOrName) is { } named)
+            {
+                return named;
+            }
+
+            var matches = _containers.Values.Where(entry => entry.Record.Id.StartsWith(idOrName, StringComparison.Ordinal)).Take(2).ToArray();
+            return matches.Length switch
+            {
+                1 => matches[0],
+                0 => throw new NotFoundException($"no such container: \"{idOrName}\" is no container's id, id prefix or name"),
+                _ => throw new InvalidArgumentException($"\"{idOrName}\" is the prefix of more than one container id; give more of the id"),
+            };
+        }
+        finally
+        {
+            _registry.Release();
+        }
+    }
+
+    private static async Task SaveAsync(Entry entry, StoredContainer record, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(entry.Directory, RecordFile);
+        var temp = path + ".tmp";
+        await File.WriteAllBytesAsync(temp, JsonSerializer.SerializeToUtf8Bytes(record, EngineJsonContext.Default.StoredContainer), cancellationToken).ConfigureAwait(false);
+        File.Move(temp, path, overwrite: true);
+        entry.Record = record;
+    }
+
+    /// <summary>The engine's live view of one container.</summary>
+    private sealed class Entry(StoredContainer record, string directory)
+    {
+        public StoredContainer Record { get; set; } = record;
+
+        public string Directory { get; } = directory;
+
+        /// <summary>Serializes start, the exit record and remove.</summary>
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public TaskCompletionSource<ExitStatus> Exited { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public CreatedContainer? Created { get; set; }
+
+        public ContainerLog? Log { get; set; }
+
+        public Task? Monitor { get; set; }
+
+        public bool Removed { get; set; }
+
+        /// <summary>Its name is taken but create has not finished.</summary>
+        public bool Reserved { get; set; }
+    }
+}

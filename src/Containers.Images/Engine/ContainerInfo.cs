@@ -1,0 +1,30 @@
+using Containers.Runtime;
+
+namespace Containers.Images.Engine;
+
+/// <summary>What <c>docker inspect</c> and <c>docker ps</c> tell about a container.</summary>
+public sealed record ContainerInfo
+{
+    /// <summary>The 64-hex id.</summary>
+    public required string Id { get; init; }
+
+    public required string Name { get; init; }
+
+    /// <summary>The digest of the image's manifest.</summary>
+    public required Digest Image { get; init; }
+
+    /// <summary>Created, running, paused or stopped (Docker's "exited").</summary>
+    public required ContainerStatus Status { get; init; }
+
+    /// <summary>The host pid of the container's process while it runs; 0 otherwise.</summary>
+    public int Pid { get; init; }
+
+    /// <summary>The exit code once the container has stopped (128 + the signal when it was killed).</summary>
+    public int? ExitCode { get; init; }
+
+    public required DateTimeOffset Created { get; init; }
+
+    public DateTimeOffset? Started { get; init; }
+
+    public DateTimeOffset? Finished { get; init; }
+}

@@ -1,0 +1,29 @@
+namespace Containers.Images.Engine;
+
+/// <summary>The engine's record of a container, kept as <c>container.json</c> in its state directory.</summary>
+internal sealed record StoredContainer
+{
+    public required string Id { get; init; }
+
+    public required string Name { get; init; }
+
+    public required Digest Image { get; init; }
+
+    /// <summary>The key of the container's active snapshot.</summary>
+    public required string SnapshotKey { get; init; }
+
+    /// <summary>The signal <c>stop</c> sends first: the image's <c>StopSignal</c>, else SIGTERM.</summary>
+    public int StopSignal { get; init; } = 15;
+
+    public bool AutoRemove { get; init; }
+
+    public required DateTimeOffset Created { get; init; }
+
+    public DateTimeOffset? Started { get; init; }
+
+    public DateTimeOffset? Finished { get; init; }
+
+    public int? ExitCode { get; init; }
+
+    public int? ExitSignal { get; init; }
+}

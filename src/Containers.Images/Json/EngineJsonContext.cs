@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+using Containers.Images.Engine;
+
+namespace Containers.Images.Json;
+
+/// <summary>Source-generated JSON for the engine's container records.</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSerializable(typeof(StoredContainer))]
+internal sealed partial class EngineJsonContext : JsonSerializerContext
+{
+}

@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using Containers.Errors;
+using Containers.Images.Engine;
+using Containers.Images.Snapshots;
+using Containers.Mounts;
+using Containers.Processes;
+using Containers.Runtime;
+
+namespace Containers.Images.Tests.Engine;
+
+/// <summary>The engine end to end: a locally built busybox image run as containers through the built-in runtime.</summary>
+public sealed class ContainerEngineTests : EngineTest
+{
+    [Test]
+    public async Task Run_TheImagesCmd_WritesHelloToTheLogAndExitsZero()
+    {
+        var (status, log, info) = await RunToEndAsync(new ContainerRunSpec(Image) { Name = "hello" });
+
+        var entries = new List<LogEntry>();
+        await foreach (var entry in Engine.LogsAsync("hello"))
+        {
+            entries.Add(entry);
+        }
+
+        var inspected = await Engine.InspectAsync(info.Id);
+        Assert.Multiple(() =>
+        {
+            Assert.That(status, Is.EqualTo(ExitStatus.Exited(0)));
+            Assert.That(log, Is.EqualTo("hello\n"));
+            Assert.That(entries.Single().Source, Is.EqualTo(LogSource.Stdout));
+            Assert.That(entries.Single().Timestamp, Is.GreaterThan(info.Created.AddSeconds(-1)));
+            Assert.That(info.Id, Does.Match("^[0-9a-f]{64}$"));
+            Assert.That(inspected.Status, Is.EqualTo(ContainerStatus.Stopped));
+            Assert.That(inspected.ExitCode, Is.EqualTo(0));
+            Assert.That(inspected.Image, Is.EqualTo(Image.Digest));
+            Assert.That(inspected.Started, Is.Not.Null);
+            Assert.That(inspected.Finished, Is.GreaterThanOrEqualTo(inspected.Started!.Value));
+        });
+    }
+
+    [Test]
+    public async Task Run_StderrAndExitCode_AreKeptApart()
+    {
+        var (status, _, info) = await RunToEndAsync(Spec("sh", "-c", "echo out; echo err >&2; exit 3"));
+
+        var entries = new List<LogEntry>();
+        await foreach (var entry in Engine.LogsAsync(info.Id))
+        {
+            entries.Add(entry);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(status.ExitCode, Is.EqualTo(3));
+            Assert.That(entries.Where(e => e.Source == LogSource.Stdout).Select(e => e.Text), Is.EqualTo(new[] { "out\n" }));
+            Assert.That(entries.Where(e => e.Source == LogSource.Stderr).Select(e => e.Text), Is.EqualTo(new[] { "err\n" }));
+        });
+    }
+
+    [Test]
+    public async Task TwoContainers_FromOneImage_DoNotSeeEachOthersWrites()
+    {
+        var first = await RunToEndAsync(Spec("sh", "-c", "echo mine > /written; cat /written"));
+        var second = await RunToEndAsync(Spec("sh", "-c", "test -e /written && echo seen || echo unseen"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Log, Is.EqualTo("mine\n"));
+            Assert.That(second.Log, Is.EqualTo("unseen\n"));
+        });
+    }
+
+    [Test]
+    public async Task Run_WithOverrides_FollowsDockersEntrypointAndCmdRules()
+    {
+        var image = Mutate.SetCmd(Mutate.SetEntrypoint(Image, "echo", "entry"), "image-cmd");
+
+        var asBuilt = await RunToEndAsync(new ContainerRunSpec(image));
+        var cmdOverride = await RunToEndAsync(new ContainerRunSpec(image) { Cmd = ["run-cmd"] });
+        var entrypointOverride = await RunToEndAsync(new ContainerRunSpec(image) { Entrypoint = ["sh", "-c", "echo \"[$0]\""] });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(asBuilt.Log, Is.EqualTo("entry image-cmd\n"));
+            Assert.That(cmdOverride.Log, Is.EqualTo("entry run-cmd\n"));
+            Assert.That(entrypointOverride.Log, Is.EqualTo("[sh]\n"), "a new entrypoint drops the image's cmd");
+        });
+    }
+
+    [Test]
+    public async Task Run_WithEnvWorkdirAndHostname_SeesThem()
+    {
+        var image = Mutate.SetEnv(Image, "FROM_IMAGE=image", "SHARED=image");
+        var result = await RunToEndAsync(new ContainerRunSpec(image)
+        {
+            Cmd = ["sh", "-c", "echo $FROM_IMAGE $SHARED $PATH; pwd; hostname"],
+            Env = ["SHARED=run"],
+            WorkingDir = "/srv/app",
+            Hostname = "box",
+        });
+
+        Assert.That(result.Log, Is.EqualTo($"image run {ImageConfigMerge.DefaultPath}\n/srv/app\nbox\n"));
+    }
+
+    [Test]
+    public async Task Run_AsAUserByName_RunsWithThatUsersUidAndGid()
+    {
+        var result = await RunToEndAsync(new ContainerRunSpec(Image) { User = "nobody", Cmd = ["sh", "-c", "id -u; id -g; echo $HOME"] });
+
+        Assert.That(result.Log, Is.EqualTo("65534\n65534\n/nonexistent\n"));
+    }
+
+    [Test]
+    public void Create_AsAnUnknownUser_IsAnInvalidArgumentAndLeavesNothing()
+    {
+        var error = Assert.ThrowsAsync<InvalidArgumentException>(() => Engine.CreateAsync(new ContainerRunSpec(Image) { User = "ghost" }));
+
+        Assert.That(error!.Message, Does.Contain("unable to find user ghost"));
+        Assert.That(Directory.GetDirectories(Path.Combine(Root, "containers")), Is.Empty);
+    }
+
+    [Test]
+    public async Task Stop_AProcessThatTrapsTerm_LetsItExitCleanly()
+    {
+        var info = await Engine.RunAsync(Spec("sh", "-c", "trap 'echo terminated; exit 0' TERM; echo ready; while true; do sleep 0.1; done"));
+        await WaitForLogAsync(info.Id, "ready\n");
+
+        await Engine.StopAsync(info.Id, TimeSpan.FromSeconds(20));
+
+        var status = await Engine.WaitAsync(info.Id);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(status, Is.EqualTo(ExitStatus.Exited(0)));
+            Assert.That(await LogTextAsync(info.Id), Is.EqualTo("ready\nterminated\n"));
+        });
+    }
+
+    [Test]
+    public async Task Stop_AProcessThatIgnoresTerm_KillsItAfterTheGracePeriod()
+    {
+        var info = await Engine.RunAsync(Spec("sh", "-c", "trap '' TERM; echo ready; while true; do sleep 0.1; done"));
+        await WaitForLogAsync(info.Id, "ready\n");
+
+        var clock = Stopwatch.StartNew();
+        await Engine.StopAsync(info.Id, TimeSpan.FromMilliseconds(700));
+        clock.Stop();
+
+        var inspected = await Engine.InspectAsync(info.Id);
+        Assert.Multiple(() =>
+        {
+            Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(650)), "it waited the grace period");
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)));
+            Assert.That(inspected.Status, Is.EqualTo(ContainerStatus.Stopped));
+            Assert.That(inspected.ExitCode, Is.EqualTo(137), "SIGKILLed");
+        });
+    }
+
+    [Test]
+    public async Task Logs_WithFollow_DeliverLinesAsTheyComeAndEndWithTheContainer()
+    {
+        var info = await Engine.CreateAsync(Spec("sh", "-c", "echo one; sleep 1; echo two"));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var seen = new List<(string Text, bool Exited)>();
+        var follow = Task.Run(async () =>
+        {
+            await foreach (var entry in Engine.LogsAsync(info.Id, follow: true, timeout.Token))
+            {
+                seen.Add((entry.Text, (await Engine.InspectAsync(info.Id)).Status == ContainerStatus.Stopped));
+            }
+        });
+
+        await Engine.StartAsync(info.Id);
+        await follow;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(seen.Select(s => s.Text), Is.EqualTo(new[] { "one\n", "two\n" }));
+            Assert.That(seen[0].Exited, Is.False, "the first line arrived while the container still ran");
+            Assert.That(timeout.IsCancellationRequested, Is.False, "following ended with the container's output");
+        });
+    }
+
+    [Test]
+    public async Task Remove_ARunningContainerWithoutForce_IsAConflictAndWithForceLeavesNothing()
+    {
+        var info = await Engine.RunAsync(new ContainerRunSpec(Image) { Name = "sleeper", Cmd = ["sleep", "60"] });
+        var dir = Path.Combine(Root, "containers", info.Id);
+        var rootfs = Path.Combine(dir, "rootfs");
+        Assert.That(MountInfo.ReadSelf().Any(m => m.MountPoint == rootfs), Is.True, "the rootfs is mounted while the container exists");
+
+        Assert.ThrowsAsync<ConflictException>(() => Engine.RemoveAsync("sleeper"));
+        await Engine.RemoveAsync("sleeper", force: true);
+
+        var snapshots = new List<string>();
+        await foreach (var snapshot in SnapshotterOf().WalkAsync())
+        {
+            snapshots.Add(snapshot.Name);
+        }
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(MountInfo.ReadSelf().Any(m => m.MountPoint.StartsWith(dir, StringComparison.Ordinal)), Is.False, "no mount is left");
+            Assert.That(snapshots, Has.None.Contains(info.Id), "the container's snapshot is removed");
+            Assert.That(snapshots, Is.Not.Empty, "the image's snapshots stay for the next container");
+            Assert.That(Directory.Exists(dir), Is.False, "the state directory is removed");
+            Assert.That(await Engine.ListAsync(), Is.Empty);
+            Assert.That(await Runtime.ListAsync(), Is.Empty);
+            Assert.ThrowsAsync<NotFoundException>(() => Engine.InspectAsync(info.Id));
+        });
+    }
+
+    [Test]
+    public async Task Create_WithANameInUse_IsAlreadyExists()
+    {
+        await Engine.CreateAsync(new ContainerRunSpec(Image) { Name = "taken" });
+
+        Assert.ThrowsAsync<AlreadyExistsException>(() => Engine.CreateAsync(new ContainerRunSpec(Image) { Name = "taken" }));
+        Assert.That((await Engine.ListAsync()).Select(c => (c.Name, c.Status)), Is.EqualTo(new[] { ("taken", ContainerStatus.Created) }));
+    }
+
+    [Test]
+    public async Task Run_WithAutoRemove_RemovesTheContainerOnceItExits()
+    {
+        var info = await Engine.RunAsync(new ContainerRunSpec(Image) { AutoRemove = true });
+        await Engine.WaitAsync(info.Id);
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Directory.Exists(Path.Combine(Root, "containers", info.Id)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.That(Directory.Exists(Path.Combine(Root, "containers", info.Id)), Is.False);
+        Assert.ThrowsAsync<NotFoundException>(() => Engine.InspectAsync(info.Id));
+    }
+
+    private ISnapshotter SnapshotterOf() =>
+        SnapshotterSelector.Select(new SnapshotterOptions { Root = Path.Combine(Root, "snapshots") });
+
+    private async Task WaitForLogAsync(string id, string text)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (await LogTextAsync(id) != text)
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"the container never logged {text.Trim()}");
+            await Task.Delay(20);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+using Containers.Cgroups;
+using Containers.Errors;
+using Containers.Images.Engine;
+using Containers.Images.Layers;
+using Containers.Mounts;
+using Containers.Processes;
+using Containers.Runtime;
+using Containers.Runtime.Builtin;
+
+namespace Containers.Images.Tests.Engine;
+
+/// <summary>
+/// A container engine on a fresh root for each test, with a locally built busybox image. After
+/// each test every container is removed, and the test fails if a mount under the root, a
+/// container snapshot or runtime state is left.
+/// </summary>
+public abstract class EngineTest
+{
+    protected const string CgroupParent = "dotnet-containers-engine-test";
+
+    private const string Busybox = "/bin/busybox";
+
+    private static readonly string[] Applets = ["sh", "echo", "cat", "id", "sleep", "test", "touch", "ls", "pwd", "env", "true", "false", "hostname"];
+
+    private string _imageRoot = null!;
+
+    protected IImage Image { get; private set; } = null!;
+
+    protected string Root { get; private set; } = null!;
+
+    protected BuiltinRuntime Runtime { get; private set; } = null!;
+
+    protected ContainerEngine Engine { get; private set; } = null!;
+
+    [OneTimeSetUp]
+    public async Task BuildBusyboxImage()
+    {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            Assert.Ignore("needs root: containers need namespaces, cgroups and overlay mounts");
+        }
+
+        if (!File.Exists(Busybox))
+        {
+            Assert.Ignore("needs busybox-static at /bin/busybox (apt-get install busybox-static)");
+        }
+
+        _imageRoot = Directory.CreateTempSubdirectory("engine-image-").FullName;
+        var tree = Path.Combine(_imageRoot, "tree");
+        Directory.CreateDirectory(Path.Combine(tree, "bin"));
+        foreach (var dir in new[] { "etc", "proc", "sys", "dev", "tmp", "root" })
+        {
+            Directory.CreateDirectory(Path.Combine(tree, dir));
+        }
+
+        File.Copy(Busybox, Path.Combine(tree, "bin", "busybox"));
+        foreach (var applet in Applets)
+        {
+            File.CreateSymbolicLink(Path.Combine(tree, "bin", applet), "busybox");
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(tree, "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n");
+        await File.WriteAllTextAsync(Path.Combine(tree, "etc", "group"), "root:x:0:\nnogroup:x:65534:\n");
+        var layer = await TarballLayer.FromDirectoryAsync(tree, Path.Combine(_imageRoot, "layer.tar"), LayerCompression.None);
+        // No ENV at all: the engine must supply Docker's default PATH for "sh" to be found.
+        Image = Mutate.SetCmd(Mutate.AppendLayers(TestImages.Empty(), layer), "sh", "-c", "echo hello");
+    }
+
+    [OneTimeTearDown]
+    public async Task RemoveImageAndCgroupParent()
+    {
+        if (_imageRoot is not null && Directory.Exists(_imageRoot))
+        {
+            Directory.Delete(_imageRoot, recursive: true);
+        }
+
+        if (Environment.IsPrivilegedProcess)
+        {
+            using var parent = Cgroup.Open(CgroupLayout.Current, CgroupPath.Parse(CgroupParent));
+            await parent.DeleteAsync(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    [SetUp]
+    public void CreateEngine()
+    {
+        Root = Directory.CreateTempSubdirectory("engine-root-").FullName;
+        Runtime = new BuiltinRuntime(new BuiltinRuntimeOptions { StateRoot = Path.Combine(Root, "run"), CgroupParent = CgroupParent });
+        Engine = new ContainerEngine(new EngineOptions { Root = Root }, Runtime);
+    }
+
+    [TearDown]
+    public async Task RemoveEverything()
+    {
+        if (Engine is null)
+        {
+            return;
+        }
+
+        foreach (var container in await Engine.ListAsync())
+        {
+            try
+            {
+                await Engine.RemoveAsync(container.Id, force: true);
+            }
+            catch (NotFoundException)
+            {
+                // An auto-removed container went meanwhile.
+            }
+        }
+
+        await Engine.DisposeAsync();
+        var runtimeLeft = await Runtime.ListAsync();
+        await Runtime.DisposeAsync();
+        var mountsLeft = MountInfo.ReadSelf().Where(m => m.MountPoint.StartsWith(Root + "/", StringComparison.Ordinal)).Select(m => m.MountPoint).ToArray();
+        foreach (var mount in mountsLeft.Reverse())
+        {
+            Containers.Images.Snapshots.SnapshotMounter.UnmountAll(mount);
+        }
+
+        LayerApplier.DeleteTree(Root);
+        Engine = null!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(mountsLeft, Is.Empty, "a mount under the engine's root outlived its container");
+            Assert.That(runtimeLeft.Select(state => state.Id), Is.Empty, "a runtime container outlived its engine container");
+        });
+    }
+
+    protected ContainerRunSpec Spec(params string[] cmd) => new(Image) { Cmd = cmd.Length == 0 ? null : cmd };
+
+    /// <summary>Runs a container to its end and returns its exit status and whole log text.</summary>
+    protected async Task<(ExitStatus Status, string Log, ContainerInfo Info)> RunToEndAsync(ContainerRunSpec spec)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var info = await Engine.RunAsync(spec, timeout.Token);
+        var status = await Engine.WaitAsync(info.Id, timeout.Token);
+        var log = await LogTextAsync(info.Id, follow: true, timeout.Token);
+        return (status, log, info);
+    }
+
+    protected async Task<string> LogTextAsync(string id, bool follow = false, CancellationToken cancellationToken = default)
+    {
+        var text = new System.Text.StringBuilder();
+        await foreach (var entry in Engine.LogsAsync(id, follow, cancellationToken))
+        {
+            text.Append(entry.Text);
+        }
+
+        return text.ToString();
+    }
+}
