@@ -234,6 +234,31 @@ public sealed class ContainerEngineTests : EngineTest
         Assert.ThrowsAsync<NotFoundException>(() => Engine.InspectAsync(info.Id));
     }
 
+    [Test]
+    public async Task Create_WithLimits_WritesThemIntoTheSpecAndAReadOnlyRoot()
+    {
+        var info = await Engine.CreateAsync(new ContainerRunSpec(Image) { MemoryBytes = 64L << 20, Cpus = 1.5, PidsLimit = 32, ReadOnlyRootfs = true });
+
+        var spec = Containers.Runtime.Spec.OciSpecs.Load(Path.Combine(Root, "containers", info.Id));
+        Assert.Multiple(() =>
+        {
+            Assert.That(spec.Linux!.Resources!.Memory!.Limit, Is.EqualTo(64L << 20));
+            Assert.That(spec.Linux.Resources.Cpu!.Quota, Is.EqualTo(150_000));
+            Assert.That(spec.Linux.Resources.Cpu.Period, Is.EqualTo(100_000));
+            Assert.That(spec.Linux.Resources.Pids!.Limit, Is.EqualTo(32));
+            Assert.That(spec.Root!.Readonly, Is.True);
+            Assert.That(spec.Hostname, Is.EqualTo(info.Id[..12]));
+        });
+    }
+
+    [Test]
+    public async Task Run_WithAReadOnlyRootfs_CannotWriteToIt()
+    {
+        var result = await RunToEndAsync(new ContainerRunSpec(Image) { ReadOnlyRootfs = true, Cmd = ["sh", "-c", "touch /file 2>/dev/null && echo wrote || echo refused"] });
+
+        Assert.That(result.Log, Is.EqualTo("refused\n"));
+    }
+
     private ISnapshotter SnapshotterOf() =>
         SnapshotterSelector.Select(new SnapshotterOptions { Root = Path.Combine(Root, "snapshots") });
 
