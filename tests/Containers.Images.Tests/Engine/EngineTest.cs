@@ -94,6 +94,12 @@ public abstract class EngineTest
     {
         if (Engine is null)
         {
+            // Setup failed before the engine existed; still leave no root behind.
+            if (Root is not null && Directory.Exists(Root))
+            {
+                LayerApplier.DeleteTree(Root);
+            }
+
             return;
         }
 
