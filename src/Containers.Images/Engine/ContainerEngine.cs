@@ -10,6 +10,8 @@ using Containers.Processes;
 using Containers.Runtime;
 using Containers.Runtime.Builtin;
 using Containers.Runtime.Spec;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Containers.Images.Engine;
 
@@ -45,15 +47,18 @@ public sealed partial class ContainerEngine : IAsyncDisposable
     private readonly SemaphoreSlim _registry = new(1, 1);
     private readonly Dictionary<string, Entry> _containers = new(StringComparer.Ordinal);
     private readonly string _containersRoot;
+    private readonly ILogger _logger;
 
     /// <summary>
     /// An engine on <paramref name="options"/>' root. Without <paramref name="runtime"/>, it makes
     /// (and owns) a built-in runtime whose state is in <c>&lt;root&gt;/run</c>; without
     /// <paramref name="snapshotter"/>, it picks overlay or native for <c>&lt;root&gt;/snapshots</c>.
-    /// Containers recorded under the root by an earlier engine are listed again.
+    /// Containers recorded under the root by an earlier engine are listed again, and the exit of
+    /// those that had started is recorded when the runtime reports it (their output is not read again).
     /// </summary>
-    public ContainerEngine(EngineOptions? options = null, IContainerRuntime? runtime = null, ISnapshotter? snapshotter = null, TimeProvider? timeProvider = null)
+    public ContainerEngine(EngineOptions? options = null, IContainerRuntime? runtime = null, ISnapshotter? snapshotter = null, TimeProvider? timeProvider = null, ILogger<ContainerEngine>? logger = null)
     {
+        _logger = logger ?? NullLogger<ContainerEngine>.Instance;
         _options = options ?? new EngineOptions();
         var root = Path.GetFullPath(_options.Root);
         _time = timeProvider ?? TimeProvider.System;
@@ -73,12 +78,16 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             if (File.Exists(file) && JsonSerializer.Deserialize(File.ReadAllBytes(file), EngineJsonContext.Default.StoredContainer) is { } record)
             {
                 var entry = new Entry(record, dir);
+                _containers[record.Id] = entry;
                 if (record.Finished is not null)
                 {
                     entry.Exited.TrySetResult(new ExitStatus(record.ExitCode ?? 0, record.ExitSignal));
                 }
-
-                _containers[record.Id] = entry;
+                else if (record.Started is not null)
+                {
+                    Log.Recovered(_logger, record.Id, record.Name);
+                    entry.Monitor = Task.Run(() => MonitorAsync(entry), CancellationToken.None);
+                }
             }
         }
     }
@@ -153,6 +162,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
 
             entry.Log.Pump(created.Io.StandardOutput, created.Io.StandardError);
             entry.Reserved = false;
+            Log.Created(_logger, id, name, record.Image);
             return await InfoAsync(entry, cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -186,6 +196,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             await _runtime.StartAsync(entry.Record.Id, cancellationToken).ConfigureAwait(false);
             await SaveAsync(entry, entry.Record with { Started = _time.GetUtcNow() }, CancellationToken.None).ConfigureAwait(false);
             entry.Monitor = Task.Run(() => MonitorAsync(entry), CancellationToken.None);
+            Log.Started(_logger, entry.Record.Id);
         }
         finally
         {
@@ -213,6 +224,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
         }
         catch (TimeoutException)
         {
+            Log.GraceExpired(_logger, entry.Record.Id, grace, entry.Record.StopSignal);
             await SignalAsync(entry, SigKill, all: true, cancellationToken).ConfigureAwait(false);
             await entry.Exited.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -395,6 +407,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             entry.Gate.Release();
         }
 
+        Log.Exited(_logger, entry.Record.Id, status);
         entry.Exited.TrySetResult(status);
         if (entry.Record.AutoRemove)
         {
@@ -436,6 +449,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
 
             await TearDownAsync(entry, prepared: true).ConfigureAwait(false);
             entry.Removed = true;
+            Log.Removed(_logger, entry.Record.Id);
         }
         finally
         {

@@ -259,6 +259,29 @@ public sealed class ContainerEngineTests : EngineTest
         Assert.That(result.Log, Is.EqualTo("refused\n"));
     }
 
+    [Test]
+    public async Task ANewEngineOnTheSameRoot_ListsTheContainersAndFollowsTheRunningOnesToTheirEnd()
+    {
+        var hello = await RunToEndAsync(new ContainerRunSpec(Image) { Name = "hello" });
+        var sleeper = await Engine.RunAsync(new ContainerRunSpec(Image) { Name = "sleeper", Cmd = ["sleep", "60"] });
+
+        await ReopenEngineAsync();
+
+        var listed = (await Engine.ListAsync()).ToDictionary(c => c.Name);
+        await Engine.StopAsync("sleeper", TimeSpan.FromMilliseconds(300));
+        var stopped = await Engine.InspectAsync(sleeper.Id);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(listed.Keys, Is.EquivalentTo(new[] { "hello", "sleeper" }));
+            Assert.That(listed["hello"].Status, Is.EqualTo(ContainerStatus.Stopped));
+            Assert.That(listed["hello"].ExitCode, Is.EqualTo(0));
+            Assert.That(listed["sleeper"].Status, Is.EqualTo(ContainerStatus.Running));
+            Assert.That(await LogTextAsync(hello.Info.Id), Is.EqualTo("hello\n"));
+            Assert.That(stopped.Status, Is.EqualTo(ContainerStatus.Stopped));
+            Assert.That(stopped.ExitCode, Is.EqualTo(137), "sleep as pid 1 has no TERM handler, so the kernel drops TERM and the grace ends in SIGKILL");
+        });
+    }
+
     private ISnapshotter SnapshotterOf() =>
         SnapshotterSelector.Select(new SnapshotterOptions { Root = Path.Combine(Root, "snapshots") });
 

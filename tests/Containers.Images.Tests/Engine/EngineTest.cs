@@ -133,6 +133,13 @@ public abstract class EngineTest
         });
     }
 
+    /// <summary>Disposes the engine and opens a new one on the same root and runtime, as a restarted process would.</summary>
+    protected async Task ReopenEngineAsync()
+    {
+        await Engine.DisposeAsync();
+        Engine = new ContainerEngine(new EngineOptions { Root = Root }, Runtime);
+    }
+
     protected ContainerRunSpec Spec(params string[] cmd) => new(Image) { Cmd = cmd.Length == 0 ? null : cmd };
 
     /// <summary>Runs a container to its end and returns its exit status and whole log text.</summary>

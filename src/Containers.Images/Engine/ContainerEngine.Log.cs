@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+
+namespace Containers.Images.Engine;
+
+public sealed partial class ContainerEngine
+{
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1501, Level = LogLevel.Information, Message = "Created container {Id} ({Name}) from image {Image}")]
+        public static partial void Created(ILogger logger, string id, string name, Digest image);
+
+        [LoggerMessage(EventId = 1502, Level = LogLevel.Information, Message = "Started container {Id}")]
+        public static partial void Started(ILogger logger, string id);
+
+        [LoggerMessage(EventId = 1503, Level = LogLevel.Information, Message = "Container {Id} stopped: {Status}")]
+        public static partial void Exited(ILogger logger, string id, Containers.Processes.ExitStatus status);
+
+        [LoggerMessage(EventId = 1504, Level = LogLevel.Information, Message = "Removed container {Id}")]
+        public static partial void Removed(ILogger logger, string id);
+
+        [LoggerMessage(EventId = 1505, Level = LogLevel.Warning, Message = "Container {Id} did not stop within {Grace} of signal {Signal}; killing it")]
+        public static partial void GraceExpired(ILogger logger, string id, TimeSpan grace, int signal);
+
+        [LoggerMessage(EventId = 1506, Level = LogLevel.Information, Message = "Found container {Id} ({Name}) recorded under the engine's root; following it again")]
+        public static partial void Recovered(ILogger logger, string id, string name);
+    }
+}
