@@ -2,7 +2,9 @@ using Containers;
 using Containers.Images;
 using Containers.Images.Content;
 using Containers.Images.Content.Local;
+using Containers.Images.Engine;
 using Containers.Images.Snapshots;
+using Containers.Runtime;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -49,6 +51,34 @@ public static class ContainerImagesServiceCollectionExtensions
         services.TryAddSingleton(sp => new SnapshotGarbageCollector(
             sp.GetRequiredService<ISnapshotter>(),
             sp.GetService<ILogger<SnapshotGarbageCollector>>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the <see cref="ContainerEngine"/> over the default <see cref="IContainerRuntime"/> and the
+    /// <see cref="ISnapshotter"/>, with everything <see cref="AddContainerImages"/> and
+    /// <c>AddContainerRuntime</c> register. Unless <see cref="SnapshotterOptions.Root"/> is set, snapshots
+    /// live in the engine's root.
+    /// </summary>
+    public static IServiceCollection AddContainerEngine(this IServiceCollection services, Action<EngineOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddContainerImages();
+        services.AddContainerRuntime();
+        var options = services.AddOptions<EngineOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.AddOptions<SnapshotterOptions>().PostConfigure<IOptions<EngineOptions>>((snapshots, engine) =>
+            snapshots.Root ??= Path.Combine(engine.Value.Root, "snapshots"));
+        services.TryAddSingleton(sp => new ContainerEngine(
+            sp.GetRequiredService<IOptions<EngineOptions>>().Value,
+            sp.GetRequiredService<IContainerRuntime>(),
+            sp.GetRequiredService<ISnapshotter>(),
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILogger<ContainerEngine>>()));
         return services;
     }
 
