@@ -282,6 +282,14 @@ public sealed class ContainerEngineTests : EngineTest
         });
     }
 
+    [Test]
+    public async Task Run_HasANetworkNamespaceOfItsOwnWithOnlyLoopbackUp()
+    {
+        var result = await RunToEndAsync(Spec("sh", "-c", "ls /sys/class/net; cat /sys/class/net/lo/flags"));
+
+        Assert.That(result.Log, Is.EqualTo("lo\n0x9\n"), "only lo, with IFF_UP | IFF_LOOPBACK");
+    }
+
     private ISnapshotter SnapshotterOf() =>
         SnapshotterSelector.Select(new SnapshotterOptions { Root = Path.Combine(Root, "snapshots") });
 
