@@ -170,6 +170,12 @@ public sealed partial class ContainerEngine : IAsyncDisposable
         }
         catch
         {
+            if (entry.Created is not null)
+            {
+                // The runtime made it before a later step failed.
+                await _runtime.DeleteAsync(id, force: true, CancellationToken.None).ConfigureAwait(false);
+            }
+
             await TearDownAsync(entry, prepared).ConfigureAwait(false);
             throw;
         }
