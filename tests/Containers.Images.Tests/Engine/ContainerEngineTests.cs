@@ -290,6 +290,26 @@ public sealed class ContainerEngineTests : EngineTest
         Assert.That(result.Log, Is.EqualTo("lo\n0x9\n"), "only lo, with IFF_UP | IFF_LOOPBACK");
     }
 
+    [Test]
+    public async Task Create_ConcurrentlyWithOneName_LetsExactlyOneHaveIt()
+    {
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+        {
+            try
+            {
+                await Engine.CreateAsync(new ContainerRunSpec(Image) { Name = "contended" });
+                return "created";
+            }
+            catch (AlreadyExistsException)
+            {
+                return "refused";
+            }
+        }));
+
+        Assert.That(attempts.Order(), Is.EqualTo(new[] { "created", "refused", "refused", "refused" }));
+        Assert.That((await Engine.ListAsync()).Select(c => c.Name), Is.EqualTo(new[] { "contended" }));
+    }
+
     private ISnapshotter SnapshotterOf() =>
         SnapshotterSelector.Select(new SnapshotterOptions { Root = Path.Combine(Root, "snapshots") });
 
