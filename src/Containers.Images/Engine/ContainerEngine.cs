@@ -50,6 +50,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
     private readonly Dictionary<string, Entry> _containers = new(StringComparer.Ordinal);
     private readonly string _containersRoot;
     private readonly ILogger _logger;
+    private readonly CancellationTokenSource _disposing = new();
 
     /// <summary>
     /// An engine on <paramref name="options"/>' root. Without <paramref name="runtime"/>, it makes
@@ -321,7 +322,14 @@ public sealed partial class ContainerEngine : IAsyncDisposable
     /// </summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var entry in _containers.Values)
+        await _disposing.CancelAsync().ConfigureAwait(false);
+        foreach (var monitor in _containers.Values.Select(entry => entry.Monitor).OfType<Task>())
+        {
+            // A monitor past its wait finishes recording the exit (and any auto-remove) first.
+            await monitor.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        foreach (var entry in _containers.Values.ToArray())
         {
             if (entry.Created is { } created)
             {
@@ -338,6 +346,8 @@ public sealed partial class ContainerEngine : IAsyncDisposable
         {
             await _ownedRuntime.DisposeAsync().ConfigureAwait(false);
         }
+
+        _disposing.Dispose();
     }
 
     [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]+$", RegexOptions.CultureInvariant)]
@@ -413,7 +423,12 @@ public sealed partial class ContainerEngine : IAsyncDisposable
         ExitStatus status;
         try
         {
-            status = await _runtime.WaitAsync(entry.Record.Id, CancellationToken.None).ConfigureAwait(false);
+            status = await _runtime.WaitAsync(entry.Record.Id, _disposing.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // This engine is being disposed; whoever opens the root next records the exit.
+            return;
         }
         catch (ContainersException)
         {
@@ -622,7 +637,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
     private static async Task SaveAsync(Entry entry, StoredContainer record, CancellationToken cancellationToken)
     {
         var path = Path.Combine(entry.Directory, RecordFile);
-        var temp = path + ".tmp";
+        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
         await File.WriteAllBytesAsync(temp, JsonSerializer.SerializeToUtf8Bytes(record, EngineJsonContext.Default.StoredContainer), cancellationToken).ConfigureAwait(false);
         File.Move(temp, path, overwrite: true);
         entry.Record = record;

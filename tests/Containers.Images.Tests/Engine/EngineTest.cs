@@ -103,11 +103,13 @@ public abstract class EngineTest
             return;
         }
 
-        foreach (var container in await Engine.ListAsync())
+        // A hang in removal fails the test instead of stalling the run.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        foreach (var container in await Engine.ListAsync(timeout.Token))
         {
             try
             {
-                await Engine.RemoveAsync(container.Id, force: true);
+                await Engine.RemoveAsync(container.Id, force: true, timeout.Token);
             }
             catch (NotFoundException)
             {
