@@ -146,7 +146,7 @@ public sealed partial class PortForwarder : IAsyncDisposable
                 continue;
             }
 
-            var connection = new Connection(client, ContainerEndPoint.AddressFamily, stopping.Token);
+            var connection = new Connection(client, stopping.Token);
             connections.TryAdd(connection, 0);
             connection.Task = ForwardAsync(connection);
         }
@@ -156,11 +156,12 @@ public sealed partial class PortForwarder : IAsyncDisposable
     {
         var client = connection.Client;
         var token = connection.Aborting.Token;
-        var upstream = connection.Upstream;
+        Socket upstream;
         try
         {
+            // Made here, not in the accept loop, so that running out of descriptors drops this client only.
+            upstream = connection.Upstream = new Socket(ContainerEndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             client.NoDelay = true;
-            upstream.NoDelay = true;
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(token))
             {
                 timeout.CancelAfter(ConnectTimeout);
@@ -174,13 +175,13 @@ public sealed partial class PortForwarder : IAsyncDisposable
                 }
             }
 
-            Log.Connected(logger, client.RemoteEndPoint, HostEndPoint, ContainerEndPoint);
+            Log.Connected(logger, connection.ClientEndPoint, HostEndPoint, ContainerEndPoint);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
         {
             if (!token.IsCancellationRequested)
             {
-                Log.ContainerUnreachable(logger, e, client.RemoteEndPoint, ContainerEndPoint);
+                Log.ContainerUnreachable(logger, e, connection.ClientEndPoint, ContainerEndPoint);
             }
 
             connection.Close(abort: true);
@@ -235,17 +236,16 @@ public sealed partial class PortForwarder : IAsyncDisposable
 
     private sealed class Connection
     {
-        public Connection(Socket client, AddressFamily upstreamFamily, CancellationToken stopping)
+        public Connection(Socket client, CancellationToken stopping)
         {
             Client = client;
             ClientEndPoint = client.RemoteEndPoint;
-            Upstream = new Socket(upstreamFamily, SocketType.Stream, ProtocolType.Tcp);
             Aborting = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         }
 
         public Socket Client { get; }
 
-        public Socket Upstream { get; }
+        public Socket? Upstream { get; set; }
 
         public EndPoint? ClientEndPoint { get; }
 
@@ -258,6 +258,11 @@ public sealed partial class PortForwarder : IAsyncDisposable
         {
             foreach (var socket in new[] { Client, Upstream })
             {
+                if (socket is null)
+                {
+                    continue;
+                }
+
                 if (abort)
                 {
                     try
