@@ -49,7 +49,9 @@ public static partial class SnapshotterSelector
     private static bool Probe(string directory)
     {
         Directory.CreateDirectory(directory);
-        var scratch = Directory.CreateTempSubdirectory(Path.Combine(directory, ".probe-")).FullName;
+        // Directory.CreateTempSubdirectory only makes directories in the system's temp directory
+        // (its prefix may hold no separator); the probe must be on the root's own filesystem.
+        var scratch = Directory.CreateDirectory(Path.Combine(directory, $".probe-{Guid.NewGuid():N}")).FullName;
         try
         {
             var lower = Directory.CreateDirectory(Path.Combine(scratch, "lower")).FullName;
