@@ -218,7 +218,15 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
 
         if (status is ContainerStatus.Running or ContainerStatus.Created or ContainerStatus.Paused)
         {
-            await KillAsync(id, LibC.SIGKILL, all: true, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await KillAsync(id, LibC.SIGKILL, all: true, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is UnavailableException or FailedPreconditionException)
+            {
+                // It exited (and its shim left) between the status check and the kill: nothing to kill.
+            }
+
             if (status == ContainerStatus.Paused)
             {
                 // A frozen task dies of SIGKILL only once it thaws.
