@@ -18,109 +18,33 @@ namespace Containers.Core.Tests.Networking.Ports;
 /// a subnet in 10.233.x.0/24) serves port 80, and the test reaches it only through a forwarder
 /// on 127.0.0.1. The fixture fails if an interface with its prefix outlives it.
 /// </summary>
-public sealed class PortForwarderContainerTests
+public sealed class PortForwarderContainerTests() : NetworkContainerTest("ctsp", "dotnet-containers-ports-test", "p")
 {
-    private const string CgroupParent = "dotnet-containers-ports-test";
-    private static readonly string Prefix = $"ctsp{Random.Shared.Next(0x10000):x4}";
-
-    private readonly List<(string Id, TestBundle Bundle)> containers = [];
-    private readonly List<BridgeNetwork> networks = [];
     private readonly List<PortForwarder> forwarders = [];
-    private BuiltinRuntime runtime = null!;
-    private string stateRoot = null!;
-    private string networkState = null!;
 
-    private static IEnumerable<string> OurInterfaces => Directory.GetFileSystemEntries("/sys/class/net").Select(Path.GetFileName).Where(n => n!.StartsWith(Prefix, StringComparison.Ordinal))!;
-
-    [SetUp]
-    public void CreateRuntime()
-    {
-        if (!Environment.IsPrivilegedProcess)
-        {
-            Assert.Ignore("needs root: bridges, veths and network namespaces");
-        }
-
-        stateRoot = Directory.CreateTempSubdirectory("ports-runtime-").FullName;
-        networkState = Directory.CreateTempSubdirectory("ports-state-").FullName;
-        runtime = new BuiltinRuntime(new BuiltinRuntimeOptions { StateRoot = stateRoot });
-    }
-
+    /// <summary>Runs before the base teardown: forwarders go before the networks they reach.</summary>
     [TearDown]
-    public async Task DeleteWhatTheTestMade()
+    public async Task DisposeForwarders()
     {
-        if (runtime is null)
-        {
-            return;
-        }
-
         foreach (var forwarder in forwarders)
         {
             await forwarder.DisposeAsync();
         }
 
-        foreach (var network in networks)
-        {
-            await network.DeleteAsync();
-        }
-
-        foreach (var (id, bundle) in containers)
-        {
-            try
-            {
-                await runtime.DeleteAsync(id, force: true);
-            }
-            catch (NotFoundException)
-            {
-            }
-
-            bundle.Dispose();
-        }
-
         forwarders.Clear();
-        networks.Clear();
-        containers.Clear();
-        await runtime.DisposeAsync();
-        Directory.Delete(stateRoot, recursive: true);
-        Directory.Delete(networkState, recursive: true);
-    }
-
-    [OneTimeTearDown]
-    public async Task NoInterfaceWithThePrefixRemains()
-    {
-        if (!Environment.IsPrivilegedProcess)
-        {
-            return;
-        }
-
-        var leaked = OurInterfaces.ToArray();
-        using (var netlink = RouteNetlink.Open())
-        {
-            foreach (var name in leaked)
-            {
-                _ = netlink.TryDelete(name);
-            }
-        }
-
-        using (var parent = Cgroup.Open(CgroupLayout.Current, CgroupPath.Parse(CgroupParent)))
-        {
-            await parent.DeleteAsync(TimeSpan.FromSeconds(5));
-        }
-
-        Assert.That(leaked, Is.Empty, "interfaces leaked by the port tests");
     }
 
     [Test]
     public async Task Forward_LoopbackToAContainerOnABridge_TheContainerAnswersEachConnection()
     {
         var subnet = Ipv4Subnet.Parse($"10.233.{Random.Shared.Next(100, 250)}.0/24");
-        var network = await BridgeNetwork.CreateAsync(Prefix + "p1", subnet, new BridgeNetworkOptions { StateDirectory = networkState, VethPrefix = Prefix });
-        networks.Add(network);
+        var network = await CreateAndTrackAsync(Prefix + "p1", subnet);
 
         // A persistent server on port 80: each connection gets its own tr, which upper-cases what
         // it reads until the client's FIN, then exits and closes the connection.
-        var (id, pid) = await CreateContainerAsync("busybox", "nc", "-ll", "-p", "80", "-e", "/bin/tr", "a-z", "A-Z");
+        var (id, pid) = await CreateContainerAsync(null, "busybox", "nc", "-ll", "-p", "80", "-e", "/bin/tr", "a-z", "A-Z");
         var endpoint = await network.ConnectAsync(pid, id, "web");
-        await runtime.StartAsync(id);
+        await Runtime.StartAsync(id);
 
         var logger = new RecordingLogger<PortForwarder>();
         var forwarder = await PortForwarder.StartAsync(PortBinding.Parse("127.0.0.1::80"), endpoint.Address, logger);
@@ -164,23 +88,5 @@ public sealed class PortForwarderContainerTests
         {
             return string.Empty;
         }
-    }
-
-    private async Task<(string Id, int Pid)> CreateContainerAsync(params string[] args)
-    {
-        var id = $"p-{Guid.NewGuid():N}"[..20];
-        var bundle = TestBundle.Create(
-            s => s with
-            {
-                Linux = s.Linux! with
-                {
-                    CgroupsPath = $"{CgroupParent}/{id}",
-                    Namespaces = [.. s.Linux.Namespaces!, new OciNamespace { Type = "network" }],
-                },
-            },
-            args);
-        containers.Add((id, bundle));
-        await using var created = await runtime.CreateAsync(new ContainerCreateRequest(id, bundle.Path) { Stdio = StdioMode.Null, DieWithOwner = true });
-        return (id, created.Pid);
     }
 }
