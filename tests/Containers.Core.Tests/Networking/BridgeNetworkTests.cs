@@ -1,12 +1,8 @@
 using System.Text;
-using Containers.Cgroups;
-using Containers.Core.Tests.Runtime;
 using Containers.Errors;
 using Containers.Networking;
 using Containers.Networking.Netlink;
 using Containers.Processes;
-using Containers.Runtime;
-using Containers.Runtime.Builtin;
 using Containers.Runtime.Spec;
 
 namespace Containers.Core.Tests.Networking;

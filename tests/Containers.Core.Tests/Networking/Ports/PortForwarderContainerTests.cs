@@ -1,15 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
-using Containers.Cgroups;
-using Containers.Core.Tests.Runtime;
-using Containers.Errors;
 using Containers.Networking;
-using Containers.Networking.Netlink;
 using Containers.Networking.Ports;
-using Containers.Processes;
-using Containers.Runtime;
-using Containers.Runtime.Builtin;
-using Containers.Runtime.Spec;
 
 namespace Containers.Core.Tests.Networking.Ports;
 
