@@ -237,6 +237,15 @@ public abstract class ContainerRuntimeConformance
     }
 
     [Test]
+    public async Task Run_NetworkNamespace_HasLoopbackUp()
+    {
+        var (_, output, error) = await RunAsync(
+            s => s with { Linux = s.Linux! with { Namespaces = [.. s.Linux.Namespaces!, new OciNamespace { Type = "network" }] } },
+            "cat", "/sys/class/net/lo/flags");
+        Assert.That(Convert.ToInt32(output.Trim(), 16) & 1, Is.EqualTo(1), $"IFF_UP in lo's flags \"{output.Trim()}\" {error}");
+    }
+
+    [Test]
     public async Task Run_CgroupNamespace_IsRootedAtTheContainersCgroup()
     {
         var (_, output, _) = await RunAsync(
