@@ -23,7 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -448,6 +450,23 @@ static void finish_rootfs(const struct plan *p)
         die_errno(g_sync, "remount read-only", "/");
 }
 
+/* A new network namespace starts with lo down; bring it up, as runc does. */
+static void loopback_up(void)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        die_errno(g_sync, "socket for", "lo");
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof(ifr));
+    strcpy(ifr.ifr_name, "lo");
+    if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+        die_errno(g_sync, "read the flags of", "lo");
+    ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+    if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+        die_errno(g_sync, "bring up", "lo");
+    close(fd);
+}
+
 static void apply_sysctls(const struct plan *p)
 {
     for (size_t i = 0; i < p->nrecs; i++) {
@@ -626,6 +645,8 @@ void init_run(const struct plan *p, int sync_fd, const int *tasks_fds, int ntask
         setup_rootfs(p);
 
     const struct plan_rec *r;
+    if (flags & CLONE_NEWNET)
+        loopback_up();
     if ((r = plan_find(p, OP_HOSTNAME)) && sethostname(r->args[0], strlen(r->args[0])) < 0)
         die_errno(g_sync, "sethostname", r->args[0]);
     if ((r = plan_find(p, OP_DOMAINNAME)) && setdomainname(r->args[0], strlen(r->args[0])) < 0)

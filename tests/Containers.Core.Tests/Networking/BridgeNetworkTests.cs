@@ -1,12 +1,8 @@
 using System.Text;
-using Containers.Cgroups;
-using Containers.Core.Tests.Runtime;
 using Containers.Errors;
 using Containers.Networking;
 using Containers.Networking.Netlink;
 using Containers.Processes;
-using Containers.Runtime;
-using Containers.Runtime.Builtin;
 using Containers.Runtime.Spec;
 
 namespace Containers.Core.Tests.Networking;
@@ -16,93 +12,8 @@ namespace Containers.Core.Tests.Networking;
 /// interface made here starts with one random prefix (<c>ctst</c> and four hex digits) and the
 /// addresses are in 10.233.x.0/24; the fixture fails if any interface with its prefix outlives it.
 /// </summary>
-public sealed class BridgeNetworkTests
+public sealed class BridgeNetworkTests() : NetworkContainerTest("ctst", "dotnet-containers-net-test", "n")
 {
-    private const string CgroupParent = "dotnet-containers-net-test";
-    private static readonly string Prefix = $"ctst{Random.Shared.Next(0x10000):x4}";
-
-    private readonly List<(string Id, TestBundle Bundle)> containers = [];
-    private readonly List<BridgeNetwork> networks = [];
-    private BuiltinRuntime runtime = null!;
-    private string stateRoot = null!;
-    private string networkState = null!;
-
-    private static IEnumerable<string> OurInterfaces => Directory.GetFileSystemEntries("/sys/class/net").Select(Path.GetFileName).Where(n => n!.StartsWith(Prefix, StringComparison.Ordinal))!;
-
-    [SetUp]
-    public void CreateRuntime()
-    {
-        if (!Environment.IsPrivilegedProcess)
-        {
-            Assert.Ignore("needs root: bridges, veths and network namespaces");
-        }
-
-        stateRoot = Directory.CreateTempSubdirectory("net-runtime-").FullName;
-        networkState = Directory.CreateTempSubdirectory("net-state-").FullName;
-        runtime = new BuiltinRuntime(new BuiltinRuntimeOptions { StateRoot = stateRoot });
-    }
-
-    [TearDown]
-    public async Task DeleteWhatTheTestMade()
-    {
-        if (runtime is null)
-        {
-            return;
-        }
-
-        foreach (var network in networks)
-        {
-            await network.DeleteAsync();
-        }
-
-        foreach (var (id, bundle) in containers)
-        {
-            try
-            {
-                await runtime.DeleteAsync(id, force: true);
-            }
-            catch (NotFoundException)
-            {
-            }
-
-            bundle.Dispose();
-        }
-
-        networks.Clear();
-        containers.Clear();
-        await runtime.DisposeAsync();
-        Directory.Delete(stateRoot, recursive: true);
-        var leftState = Directory.GetFileSystemEntries(networkState);
-        Directory.Delete(networkState, recursive: true);
-        Assert.That(leftState, Is.Empty, "a network's state outlived its delete");
-    }
-
-    /// <summary>The sweep: removes any interface with this fixture's prefix, and fails if there was one.</summary>
-    [OneTimeTearDown]
-    public async Task NoInterfaceWithThePrefixRemains()
-    {
-        if (!Environment.IsPrivilegedProcess)
-        {
-            return;
-        }
-
-        var leaked = OurInterfaces.ToArray();
-        using (var netlink = RouteNetlink.Open())
-        {
-            foreach (var name in leaked)
-            {
-                _ = netlink.TryDelete(name);
-            }
-        }
-
-        using (var parent = Cgroup.Open(CgroupLayout.Current, CgroupPath.Parse(CgroupParent)))
-        {
-            await parent.DeleteAsync(TimeSpan.FromSeconds(5));
-        }
-
-        Assert.That(leaked, Is.Empty, "interfaces leaked by the networking tests");
-    }
-
     [Test]
     public async Task Connect_TwoContainers_ReachEachOtherOverTcpAndPing()
     {
@@ -114,8 +25,8 @@ public sealed class BridgeNetworkTests
         var (client, clientPid) = await CreateContainerAsync("sleep", "60");
         var serverEnd = await network.ConnectAsync(serverPid, server, "server");
         var clientEnd = await network.ConnectAsync($"/proc/{clientPid}/ns/net", client, "client");
-        await runtime.StartAsync(server);
-        await runtime.StartAsync(client);
+        await Runtime.StartAsync(server);
+        await Runtime.StartAsync(client);
 
         Assert.That((serverEnd.Address.ToString(), clientEnd.Address.ToString()), Is.EqualTo((subnet.AddressAt(2).ToString(), subnet.AddressAt(3).ToString())));
         foreach (var end in new[] { serverEnd, clientEnd })
@@ -145,7 +56,7 @@ public sealed class BridgeNetworkTests
         Assert.ThrowsAsync<NotFoundException>(() => network.DisconnectAsync(client));
 
         await network.DeleteAsync();
-        networks.Remove(network);
+        Untrack(network);
         Assert.That(OurInterfaces, Is.Empty, "delete removes the bridge and every veth it made");
     }
 
@@ -153,7 +64,7 @@ public sealed class BridgeNetworkTests
     public async Task Create_WithTheNameOfAnExistingInterface_ThrowsAlreadyExists()
     {
         var network = await CreateNetworkAsync("b2", out var subnet);
-        var otherState = new BridgeNetworkOptions { StateDirectory = Path.Combine(networkState, "other"), VethPrefix = Prefix };
+        var otherState = new BridgeNetworkOptions { StateDirectory = Path.Combine(NetworkState, "other"), VethPrefix = Prefix };
 
         var sameState = Assert.ThrowsAsync<AlreadyExistsException>(() => BridgeNetwork.CreateAsync(network.Name, subnet, Options()));
         var sameInterface = Assert.ThrowsAsync<AlreadyExistsException>(() => BridgeNetwork.CreateAsync(network.Name, subnet, otherState));
@@ -243,44 +154,20 @@ public sealed class BridgeNetworkTests
         Assert.Throws<NotFoundException>(() => netlink.SetUp(Prefix + "none"));
     }
 
-    private BridgeNetworkOptions Options() => new() { StateDirectory = networkState, VethPrefix = Prefix };
-
     private Task<BridgeNetwork> CreateNetworkAsync(string suffix, out Ipv4Subnet subnet)
     {
         subnet = Ipv4Subnet.Parse($"10.233.{Random.Shared.Next(100, 250)}.0/24");
         return CreateAndTrackAsync(Prefix + suffix, subnet);
     }
 
-    private async Task<BridgeNetwork> CreateAndTrackAsync(string name, Ipv4Subnet subnet)
-    {
-        var network = await BridgeNetwork.CreateAsync(name, subnet, Options());
-        networks.Add(network);
-        return network;
-    }
-
-    private async Task<(string Id, int Pid)> CreateContainerAsync(params string[] args)
-    {
-        var id = $"n-{Guid.NewGuid():N}"[..20];
-        var bundle = TestBundle.Create(
-            s => s with
-            {
-                Process = s.Process! with { Capabilities = WithNetRaw(s.Process.Capabilities!) },
-                Linux = s.Linux! with
-                {
-                    CgroupsPath = $"{CgroupParent}/{id}",
-                    Namespaces = [.. s.Linux.Namespaces!, new OciNamespace { Type = "network" }],
-                },
-            },
-            args);
-        containers.Add((id, bundle));
-        await using var created = await runtime.CreateAsync(new ContainerCreateRequest(id, bundle.Path) { Stdio = StdioMode.Null, DieWithOwner = true });
-        return (id, created.Pid);
-    }
+    /// <summary>The bridge tests ping: their containers get CAP_NET_RAW.</summary>
+    private Task<(string Id, int Pid)> CreateContainerAsync(params string[] args) =>
+        CreateContainerAsync(s => s with { Process = s.Process! with { Capabilities = WithNetRaw(s.Process.Capabilities!) } }, args);
 
     private async Task<(int Exit, string Output)> ExecAsync(string id, string[]? capabilities, params string[] args)
     {
         var caps = capabilities is null ? null : new OciCapabilities { Bounding = capabilities, Effective = capabilities, Permitted = capabilities };
-        await using var exec = await runtime.ExecAsync(id, new OciProcess { Args = args, Env = ["PATH=/bin"], Cwd = "/", Capabilities = caps }, StdioMode.Pipes);
+        await using var exec = await Runtime.ExecAsync(id, new OciProcess { Args = args, Env = ["PATH=/bin"], Cwd = "/", Capabilities = caps }, StdioMode.Pipes);
         exec.Io.StandardInput!.Dispose();
         var output = new StreamReader(exec.Io.StandardOutput!, Encoding.UTF8).ReadToEndAsync();
         var error = new StreamReader(exec.Io.StandardError!, Encoding.UTF8).ReadToEndAsync();

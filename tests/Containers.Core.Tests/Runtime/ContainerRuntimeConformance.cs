@@ -16,7 +16,7 @@ public abstract class ContainerRuntimeConformance
     /// <summary>The cgroup under which every test container is made, relative to the test process's own.</summary>
     protected const string CgroupParent = "dotnet-containers-test";
 
-    private readonly List<(string Id, TestBundle Bundle)> made = [];
+    private TestContainers containers = null!;
 
     protected IContainerRuntime Runtime { get; private set; } = null!;
 
@@ -34,26 +34,13 @@ public abstract class ContainerRuntimeConformance
         }
 
         Runtime = await CreateRuntimeAsync();
+        containers = new TestContainers(Runtime, CgroupParent);
     }
 
     [TearDown]
     public async Task DeleteContainers()
     {
-        foreach (var (id, bundle) in made)
-        {
-            try
-            {
-                await Runtime.DeleteAsync(id, force: true);
-            }
-            catch (NotFoundException)
-            {
-                // Already deleted by the test.
-            }
-
-            bundle.Dispose();
-        }
-
-        made.Clear();
+        await containers.DeleteAllAsync();
         if (Runtime is IAsyncDisposable disposable)
         {
             await disposable.DisposeAsync();
@@ -68,9 +55,7 @@ public abstract class ContainerRuntimeConformance
     {
         if (Environment.IsPrivilegedProcess)
         {
-            using var parent = Cgroup.Open(CgroupLayout.Current, CgroupPath.Parse(CgroupParent));
-            await parent.DeleteAsync(TimeSpan.FromSeconds(5));
-            Assert.That(parent.Exists, Is.False, $"the tests' cgroup {CgroupParent} is still there");
+            Assert.That(await TestContainers.RemoveParentAsync(CgroupParent), Is.True, $"the tests' cgroup {CgroupParent} is still there");
         }
     }
 
@@ -252,6 +237,15 @@ public abstract class ContainerRuntimeConformance
     }
 
     [Test]
+    public async Task Run_NetworkNamespace_HasLoopbackUp()
+    {
+        var (_, output, error) = await RunAsync(
+            s => s with { Linux = s.Linux! with { Namespaces = [.. s.Linux.Namespaces!, new OciNamespace { Type = "network" }] } },
+            "cat", "/sys/class/net/lo/flags");
+        Assert.That(Convert.ToInt32(output.Trim(), 16) & 1, Is.EqualTo(1), $"IFF_UP in lo's flags \"{output.Trim()}\" {error}");
+    }
+
+    [Test]
     public async Task Run_CgroupNamespace_IsRootedAtTheContainersCgroup()
     {
         var (_, output, _) = await RunAsync(
@@ -369,8 +363,7 @@ public abstract class ContainerRuntimeConformance
     public void Create_MissingProgram_FailsNamingIt()
     {
         var id = NewId();
-        var bundle = TestBundle.Create(s => s with { Linux = s.Linux! with { CgroupsPath = $"{CgroupParent}/{id}" } }, "no-such-program");
-        made.Add((id, bundle));
+        var bundle = containers.MakeBundle(id, null, "no-such-program");
         var error = Assert.ThrowsAsync(Is.InstanceOf<ContainersException>(), async () =>
         {
             await using var created = await Runtime.CreateAsync(new ContainerCreateRequest(id, bundle.Path));
@@ -436,29 +429,11 @@ public abstract class ContainerRuntimeConformance
     }
 
     /// <summary>Creates, starts, waits and deletes; returns the exit status and the output.</summary>
-    protected async Task<(ExitStatus Exit, string Output, string Error)> RunAsync(Func<OciSpec, OciSpec>? configure, params string[] args)
-    {
-        var id = NewId();
-        var created = await CreateAsync(id, configure, StdioMode.Pipes, args);
-        await using (created)
-        {
-            created.Io.StandardInput!.Dispose();
-            await Runtime.StartAsync(id);
-            var output = new StreamReader(created.Io.StandardOutput!).ReadToEndAsync();
-            var error = new StreamReader(created.Io.StandardError!).ReadToEndAsync();
-            var exit = await Runtime.WaitAsync(id).WaitAsync(TimeSpan.FromSeconds(60));
-            var result = (exit, await output, await error);
-            await Runtime.DeleteAsync(id);
-            return result;
-        }
-    }
+    protected Task<(ExitStatus Exit, string Output, string Error)> RunAsync(Func<OciSpec, OciSpec>? configure, params string[] args) =>
+        containers.RunAsync(NewId(), configure, args);
 
-    protected async Task<CreatedContainer> CreateAsync(string id, Func<OciSpec, OciSpec>? configure, StdioMode stdio, params string[] args)
-    {
-        var bundle = TestBundle.Create(s => (configure ?? (x => x))(s with { Linux = s.Linux! with { CgroupsPath = $"{CgroupParent}/{id}" } }), args);
-        made.Add((id, bundle));
-        return await Runtime.CreateAsync(new ContainerCreateRequest(id, bundle.Path) { Stdio = stdio, DieWithOwner = true });
-    }
+    protected Task<CreatedContainer> CreateAsync(string id, Func<OciSpec, OciSpec>? configure, StdioMode stdio, params string[] args) =>
+        containers.CreateAsync(id, configure, stdio, args);
 
     protected string NewId() => $"{Runtime.Name}-{Guid.NewGuid():N}"[..24];
 

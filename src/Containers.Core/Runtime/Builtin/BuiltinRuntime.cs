@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Containers.Cgroups;
 using Containers.Errors;
@@ -26,7 +25,7 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
     private readonly CgroupLayout layout;
     private readonly ILogger logger;
     private readonly TimeProvider time;
-    private readonly ConcurrentDictionary<string, ShimHandle> owned = new(StringComparer.Ordinal);
+    private readonly ShimHandles owned = new();
     private readonly Lazy<Task> startupSweep;
 
     public BuiltinRuntime(IOptions<BuiltinRuntimeOptions> options, CgroupLayout layout, ILogger<BuiltinRuntime> logger, TimeProvider time)
@@ -107,7 +106,7 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
             var pid = ProcessIdentity.Of(handle.Pid);
             var shimIdentity = ProcessIdentity.Of(handle.ShimPid);
             WriteRecord(stateDir, record with { Pid = handle.Pid, PidStartTime = pid?.StartTime ?? 0, ShimPid = handle.ShimPid, ShimStartTime = shimIdentity?.StartTime ?? 0 });
-            owned[request.Id] = handle;
+            owned.Add(request.Id, handle);
             LogCreated(request.Id, handle.Pid);
             return new CreatedContainer(request.Id, handle.Pid, stdio.TakeIo(handle.TerminalFd));
         }
@@ -146,7 +145,7 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
     public async Task StartAsync(string id, CancellationToken cancellationToken = default)
     {
         _ = ReadRecord(id);
-        if (owned.TryGetValue(id, out var handle))
+        if (owned.TryGet(id, out var handle))
         {
             await handle.RequestAsync("start", "started", cancellationToken).ConfigureAwait(false);
         }
@@ -184,7 +183,7 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
     {
         _ = ReadRecord(id);
         var request = all ? $"kill {signal} all" : $"kill {signal}";
-        if (owned.TryGetValue(id, out var handle) && !handle.Exited.IsCompleted)
+        if (owned.TryGet(id, out var handle) && !handle.Exited.IsCompleted)
         {
             await handle.RequestAsync(request, "ok", cancellationToken).ConfigureAwait(false);
             return;
@@ -202,7 +201,7 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
     public async Task<ExitStatus> WaitAsync(string id, CancellationToken cancellationToken = default)
     {
         var record = ReadRecord(id);
-        owned.TryGetValue(id, out var handle);
+        owned.TryGet(id, out var handle);
         return await ShimStateDirectory.WaitAsync(handle, StateDirectory(id), cancellationToken).ConfigureAwait(false)
             ?? throw new UnavailableException($"container {id} (pid {record.Pid}) has no shim and no recorded exit status; its shim was killed. Delete it with force");
     }
@@ -218,7 +217,15 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
 
         if (status is ContainerStatus.Running or ContainerStatus.Created or ContainerStatus.Paused)
         {
-            await KillAsync(id, LibC.SIGKILL, all: true, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await KillAsync(id, LibC.SIGKILL, all: true, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is UnavailableException or FailedPreconditionException)
+            {
+                // It exited (and its shim left) between the status check and the kill: nothing to kill.
+            }
+
             if (status == ContainerStatus.Paused)
             {
                 // A frozen task dies of SIGKILL only once it thaws.
@@ -365,7 +372,7 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
             }
 
             var ownerAlive = new ProcessIdentity(record.OwnerPid, record.OwnerStartTime).IsAlive;
-            if (ownerAlive || owned.ContainsKey(id) || !(record.DieWithOwner || record.Pid == 0))
+            if (ownerAlive || owned.Contains(id) || !(record.DieWithOwner || record.Pid == 0))
             {
                 continue;
             }
@@ -386,15 +393,7 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
         return removed;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var handle in owned.Values)
-        {
-            await handle.DisposeAsync().ConfigureAwait(false);
-        }
-
-        owned.Clear();
-    }
+    public ValueTask DisposeAsync() => owned.DisposeAllAsync();
 
     private async Task RemoveAsync(ContainerRecord record, CancellationToken cancellationToken)
     {
@@ -429,7 +428,7 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
         }
 
         ShimMessage? reply = null;
-        if (owned.TryGetValue(record.Id, out var handle))
+        if (owned.TryGet(record.Id, out var handle))
         {
             if (handle.Exited.IsCompleted)
             {

@@ -1,5 +1,4 @@
 using Containers.Cgroups;
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Containers.Errors;
 using Containers.Linux;
@@ -32,7 +31,7 @@ public sealed partial class OciCliRuntime : IContainerRuntime, IAsyncDisposable
     private readonly string root;
     private readonly string stateRoot;
     private readonly ILogger logger;
-    private readonly ConcurrentDictionary<string, ShimHandle> owned = new(StringComparer.Ordinal);
+    private readonly ShimHandles owned = new();
     private readonly Lazy<Task> startupSweep;
 
     public OciCliRuntime(OciCliRuntimeOptions options, ILogger<OciCliRuntime> logger)
@@ -108,7 +107,7 @@ public sealed partial class OciCliRuntime : IContainerRuntime, IAsyncDisposable
             stdio.CloseChildEnds();
             var terminalFd = console is null ? -1 : await console.TakeAsync(TerminalTimeout, cancellationToken).ConfigureAwait(false);
             File.Delete(log);
-            owned[id] = handle;
+            owned.Add(id, handle);
             LogCreated(id, handle.Pid, Name);
             var created = new CreatedContainer(id, handle.Pid, stdio.TakeIo(terminalFd));
             if (request.StartImmediately)
@@ -197,7 +196,7 @@ public sealed partial class OciCliRuntime : IContainerRuntime, IAsyncDisposable
     public async Task<ExitStatus> WaitAsync(string id, CancellationToken cancellationToken = default)
     {
         ValidateId(id);
-        owned.TryGetValue(id, out var handle);
+        owned.TryGet(id, out var handle);
         if (await ShimStateDirectory.WaitAsync(handle, StateDirectory(id), cancellationToken).ConfigureAwait(false) is { } status)
         {
             return status;
@@ -345,7 +344,7 @@ public sealed partial class OciCliRuntime : IContainerRuntime, IAsyncDisposable
         var removed = 0;
         foreach (var state in await ListAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (state.Status != ContainerStatus.Stopped || owned.ContainsKey(state.Id) || Directory.Exists(StateDirectory(state.Id)))
+            if (state.Status != ContainerStatus.Stopped || owned.Contains(state.Id) || Directory.Exists(StateDirectory(state.Id)))
             {
                 continue;
             }
@@ -360,15 +359,7 @@ public sealed partial class OciCliRuntime : IContainerRuntime, IAsyncDisposable
         return removed;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var handle in owned.Values)
-        {
-            await handle.DisposeAsync().ConfigureAwait(false);
-        }
-
-        owned.Clear();
-    }
+    public ValueTask DisposeAsync() => owned.DisposeAllAsync();
 
     /// <summary>Starts the shim; a failed create or exec reports the runtime's own message from its log.</summary>
     private async Task<ShimHandle> StartShimAsync(ShimPlan plan, StdioPlumbing stdio, string log, string what, CancellationToken cancellationToken)

@@ -1,6 +1,3 @@
-using System.Text;
-using Containers.Cgroups;
-using Containers.Errors;
 using Containers.Processes;
 using Containers.Runtime;
 using Containers.Runtime.Builtin;
@@ -13,7 +10,7 @@ public abstract class BuiltinRuntimeTest
 {
     protected const string CgroupParent = "dotnet-containers-builtin-test";
 
-    private readonly List<(string Id, TestBundle Bundle)> made = [];
+    private TestContainers containers = null!;
 
     protected BuiltinRuntime Runtime { get; private set; } = null!;
 
@@ -29,6 +26,7 @@ public abstract class BuiltinRuntimeTest
 
         StateRoot = Directory.CreateTempSubdirectory("builtin-state-").FullName;
         Runtime = new BuiltinRuntime(new BuiltinRuntimeOptions { StateRoot = StateRoot });
+        containers = new TestContainers(Runtime, CgroupParent);
     }
 
     [TearDown]
@@ -39,20 +37,7 @@ public abstract class BuiltinRuntimeTest
             return;
         }
 
-        foreach (var (id, bundle) in made)
-        {
-            try
-            {
-                await Runtime.DeleteAsync(id, force: true);
-            }
-            catch (NotFoundException)
-            {
-            }
-
-            bundle.Dispose();
-        }
-
-        made.Clear();
+        await containers.DeleteAllAsync();
         await Runtime.DisposeAsync();
         Assert.That(Directory.GetFileSystemEntries(StateRoot), Is.Empty, "a container's state outlived its delete");
         Directory.Delete(StateRoot);
@@ -63,34 +48,17 @@ public abstract class BuiltinRuntimeTest
     {
         if (Environment.IsPrivilegedProcess)
         {
-            using var parent = Cgroup.Open(CgroupLayout.Current, CgroupPath.Parse(CgroupParent));
-            await parent.DeleteAsync(TimeSpan.FromSeconds(5));
+            await TestContainers.RemoveParentAsync(CgroupParent);
         }
     }
 
     protected static string NewId() => $"t-{Guid.NewGuid():N}"[..20];
 
-    protected TestBundle MakeBundle(string id, Func<OciSpec, OciSpec>? configure, params string[] args)
-    {
-        var bundle = TestBundle.Create(s => (configure ?? (x => x))(s with { Linux = s.Linux! with { CgroupsPath = $"{CgroupParent}/{id}" } }), args);
-        made.Add((id, bundle));
-        return bundle;
-    }
+    protected TestBundle MakeBundle(string id, Func<OciSpec, OciSpec>? configure, params string[] args) => containers.MakeBundle(id, configure, args);
 
-    protected async Task<CreatedContainer> CreateAsync(string id, Func<OciSpec, OciSpec>? configure, StdioMode stdio, params string[] args) =>
-        await Runtime.CreateAsync(new ContainerCreateRequest(id, MakeBundle(id, configure, args).Path) { Stdio = stdio, DieWithOwner = true });
+    protected Task<CreatedContainer> CreateAsync(string id, Func<OciSpec, OciSpec>? configure, StdioMode stdio, params string[] args) =>
+        containers.CreateAsync(id, configure, stdio, args);
 
-    protected async Task<(ExitStatus Exit, string Output, string Error)> RunAsync(Func<OciSpec, OciSpec>? configure, params string[] args)
-    {
-        var id = NewId();
-        await using var created = await CreateAsync(id, configure, StdioMode.Pipes, args);
-        created.Io.StandardInput!.Dispose();
-        await Runtime.StartAsync(id);
-        var output = new StreamReader(created.Io.StandardOutput!, Encoding.UTF8).ReadToEndAsync();
-        var error = new StreamReader(created.Io.StandardError!, Encoding.UTF8).ReadToEndAsync();
-        var exit = await Runtime.WaitAsync(id).WaitAsync(TimeSpan.FromSeconds(60));
-        var result = (exit, await output, await error);
-        await Runtime.DeleteAsync(id);
-        return result;
-    }
+    protected Task<(ExitStatus Exit, string Output, string Error)> RunAsync(Func<OciSpec, OciSpec>? configure, params string[] args) =>
+        containers.RunAsync(NewId(), configure, args);
 }
