@@ -28,13 +28,16 @@ internal static class Errno
     internal const int ENOSPC = 28;
     internal const int EROFS = 30;
     internal const int EMLINK = 31;
+    internal const int EPIPE = 32;
     internal const int ERANGE = 34;
     internal const int ENAMETOOLONG = 36;
     internal const int ENOSYS = 38;
     internal const int ENOTEMPTY = 39;
     internal const int ELOOP = 40;
     internal const int ENODATA = 61;
+    internal const int EMSGSIZE = 90;
     internal const int EOPNOTSUPP = 95;
+    internal const int ECONNRESET = 104;
 
     private const string DataKey = "errno";
 

@@ -6,8 +6,6 @@ using Containers.Errors;
 using Containers.Images.Json;
 using Containers.Images.Layers;
 using Containers.Images.Snapshots;
-using Containers.Networking;
-using Containers.Networking.Netlink;
 using Containers.Processes;
 using Containers.Runtime;
 using Containers.Runtime.Builtin;
@@ -157,7 +155,6 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             entry.Log = ContainerLog.Open(Path.Combine(dir, LogFile), _time);
             var created = await _runtime.CreateAsync(new ContainerCreateRequest(id, dir) { Stdio = StdioMode.Pipes, DieWithOwner = _options.ContainersDieWithEngine }, cancellationToken).ConfigureAwait(false);
             entry.Created = created;
-            await BringUpLoopbackAsync(created.Pid, cancellationToken).ConfigureAwait(false);
             if (created.Io.StandardInput is { } stdin)
             {
                 // Docker without -i: the program reads end-of-file.
@@ -399,23 +396,6 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             Cpu = run.Cpus is { } cpus ? new OciCpu { Period = period, Quota = (long)Math.Round(cpus * period) } : defaults?.Cpu,
             Pids = run.PidsLimit is { } pids ? new OciPids { Limit = pids } : defaults?.Pids,
         };
-    }
-
-    /// <summary>
-    /// The container has a network namespace of its own with only <c>lo</c>, as Docker's
-    /// <c>--network none</c>; the runtime leaves <c>lo</c> down, so it is brought up here, before start.
-    /// </summary>
-    private static async Task BringUpLoopbackAsync(int pid, CancellationToken cancellationToken)
-    {
-        using var netns = NetworkNamespaceHandle.OfProcess(pid);
-        await netns.RunAsync(
-            () =>
-            {
-                using var netlink = RouteNetlink.Open();
-                netlink.SetUp("lo");
-                return true;
-            },
-            cancellationToken).ConfigureAwait(false);
     }
 
     private async Task MonitorAsync(Entry entry)

@@ -183,15 +183,33 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
     {
         _ = ReadRecord(id);
         var request = all ? $"kill {signal} all" : $"kill {signal}";
+        var notRunning = $"container {id} is not running; there is nothing to signal";
         if (owned.TryGet(id, out var handle) && !handle.Exited.IsCompleted)
         {
-            await handle.RequestAsync(request, "ok", cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await handle.RequestAsync(request, "ok", cancellationToken).ConfigureAwait(false);
+            }
+            catch (UnavailableException e)
+            {
+                throw new FailedPreconditionException(notRunning, e);
+            }
+
             return;
         }
 
         using var channel = await ConnectAsync(id, cancellationToken).ConfigureAwait(false)
-            ?? throw new FailedPreconditionException($"container {id} is not running; there is nothing to signal");
-        var reply = await channel.RequestAsync(request, cancellationToken).ConfigureAwait(false);
+            ?? throw new FailedPreconditionException(notRunning);
+        ShimMessage reply;
+        try
+        {
+            reply = await channel.RequestAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UnavailableException e)
+        {
+            throw new FailedPreconditionException(notRunning, e);
+        }
+
         if (reply.IsError)
         {
             throw new FailedPreconditionException($"container {id}: {reply.Argument}");
@@ -452,7 +470,14 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
                 return ContainerStatus.Stopped;
             }
 
-            reply = await channel.RequestAsync("state", cancellationToken).ConfigureAwait(false);
+            try
+            {
+                reply = await channel.RequestAsync("state", cancellationToken).ConfigureAwait(false);
+            }
+            catch (UnavailableException)
+            {
+                return ContainerStatus.Stopped;
+            }
         }
 
         if (reply is not { } answer)

@@ -67,9 +67,15 @@ internal sealed class ShimChannel : IDisposable
             if (sent < 0)
             {
                 var errno = Errno.Last;
-                if (errno == 90)
+                if (errno == Errno.EMSGSIZE)
                 {
                     throw new InvalidArgumentException($"the container's setup is {message.Length} bytes, more than the shim's socket takes in one message; use fewer mounts, devices or environment variables");
+                }
+
+                if (errno is Errno.EPIPE or Errno.ECONNRESET)
+                {
+                    // The shim exited between our check and this send: the container has ended.
+                    throw new UnavailableException("the container's shim has exited; the container is no longer running");
                 }
 
                 throw Errno.ToException(errno, "send to", "the container's shim");
