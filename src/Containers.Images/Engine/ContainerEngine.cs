@@ -119,6 +119,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             SnapshotKey = $"container-{id}",
             StopSignal = imageConfig?.StopSignal is { Length: > 0 } stop ? Signals.Parse(stop) : SigTerm,
             AutoRemove = spec.AutoRemove,
+            Labels = spec.Labels.Count > 0 ? new Dictionary<string, string>(spec.Labels, StringComparer.Ordinal) : null,
             Created = _time.GetUtcNow(),
         };
 
@@ -581,6 +582,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             Created = record.Created,
             Started = record.Started,
             Finished = record.Finished,
+            Labels = record.Labels ?? new Dictionary<string, string>(),
         };
     }
 

@@ -27,4 +27,7 @@ public sealed record ContainerInfo
     public DateTimeOffset? Started { get; init; }
 
     public DateTimeOffset? Finished { get; init; }
+
+    /// <summary>The labels it was created with.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 }

@@ -45,4 +45,7 @@ public sealed record ContainerRunSpec(IImage Image)
 
     /// <summary>Remove the container once it exits (<c>--rm</c>).</summary>
     public bool AutoRemove { get; init; }
+
+    /// <summary>Key-value metadata kept with the container and shown by inspect (<c>--label</c>); the image's labels are not merged in.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 }

@@ -1,0 +1,86 @@
+using Containers.Images.Testing;
+using Containers.Images.Tests.Engine;
+using Containers.Linux;
+using Containers.Mounts;
+
+namespace Containers.Images.Tests.Testing;
+
+/// <summary>Containers without an engine of their own run on this process's shared engine, and leave nothing there once disposed.</summary>
+public sealed class SharedEngineTests : EngineTest
+{
+    [Test]
+    public async Task AContainerWithoutAnEngine_RunsOnTheProcesssOwnRootAndDisposeLeavesNothingThere()
+    {
+        var container = new ContainerBuilder()
+            .WithImage(Image)
+            .WithCommand("sh", "-c", "echo up; exec sleep 60")
+            .WithWaitStrategy(Wait.ForLogMessage("up"))
+            .Build();
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
+        {
+            await container.StartAsync(timeout.Token);
+        }
+
+        var id = container.Id;
+        var pid = (await SharedEngine.Instance.InspectAsync(id)).Pid;
+        var containerDir = Path.Combine(SharedEngine.Root, "containers", id);
+        var existedWhileRunning = Directory.Exists(containerDir);
+
+        await container.DisposeAsync();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(Path.GetFileName(SharedEngine.Root), Does.StartWith($"{Environment.ProcessId}-"));
+            Assert.That(existedWhileRunning, Is.True, "the container did not run on the shared root");
+            Assert.That(Directory.Exists(containerDir), Is.False, "state directory");
+            Assert.That(Directory.Exists(Path.Combine(Containers.Runtime.BuiltinRuntimeOptions.DefaultStateRoot, id)), Is.False, "runtime state");
+            Assert.That(MountInfo.ReadSelf().Where(m => m.MountPoint.StartsWith(containerDir, StringComparison.Ordinal)).Select(m => m.MountPoint), Is.Empty, "mounts");
+            Assert.That(Directory.Exists($"/proc/{pid}"), Is.False, "the container's process");
+            Assert.That((await SharedEngine.Instance.ListAsync()).Select(c => c.Id), Does.Not.Contain(id));
+        });
+    }
+
+    [Test]
+    public void RemoveRootsOfDeadProcesses_RemovesADeadProcesssRootWithItsMountsAndKeepsALiveOnes()
+    {
+        var start = SharedEngine.ProcessStart(Environment.ProcessId);
+        Assert.That(start, Is.Not.Null);
+        // This pid with another start time is a process that has ended.
+        var dead = Path.Combine(SharedEngine.Parent, SharedEngine.OwnerName(Environment.ProcessId, start!.Value + 1));
+        var live = Path.Combine(SharedEngine.Parent, SharedEngine.OwnerName(Environment.ProcessId, start.Value));
+        var mounted = Directory.CreateDirectory(Path.Combine(dead, "containers", "abc", "rootfs")).FullName;
+        File.WriteAllText(Path.Combine(dead, "left"), "over");
+        var liveWasThere = Directory.Exists(live);
+        Directory.CreateDirectory(live);
+        PosixFs.Mount("tmpfs", mounted, "tmpfs", 0);
+        try
+        {
+            SharedEngine.RemoveRootsOfDeadProcesses();
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(MountInfo.ReadSelf().Select(m => m.MountPoint), Does.Not.Contain(mounted));
+                Assert.That(Directory.Exists(dead), Is.False);
+                Assert.That(Directory.Exists(live), Is.True);
+            });
+        }
+        finally
+        {
+            if (MountInfo.ReadSelf().Any(m => m.MountPoint == mounted))
+            {
+                PosixFs.Unmount(mounted, LibC.MNT_DETACH);
+            }
+
+            if (Directory.Exists(dead))
+            {
+                Directory.Delete(dead, recursive: true);
+            }
+
+            if (!liveWasThere)
+            {
+                // The shared engine's root, made here before the engine: the engine removes its own at exit.
+                Directory.Delete(live);
+            }
+        }
+    }
+}
