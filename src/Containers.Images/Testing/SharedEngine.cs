@@ -15,8 +15,8 @@ namespace Containers.Images.Testing;
 /// one per process, made on first use, on a root of its own under
 /// <c>$TMPDIR/dotnet-containers-testing/&lt;pid&gt;-&lt;start time&gt;</c>, with its containers'
 /// cgroups under <c>dotnet-containers-testing-&lt;pid&gt;-&lt;start time&gt;</c> (beside this process's own).
-/// The runtime's state stays in its default, short directory: the shim's socket path must fit
-/// in 108 bytes, which a container id under a temporary root would not.
+/// The runtime's state is under the root too, so no other user of the runtime's default state
+/// directory sees these containers.
 /// </summary>
 /// <remarks>
 /// Its containers die with the process however it ends (the engine's containers do by default:
@@ -55,7 +55,7 @@ internal static class SharedEngine
                 {
                     RemoveRootsOfDeadProcesses();
                     CreateRoot();
-                    _runtime = new BuiltinRuntime(new BuiltinRuntimeOptions { CgroupParent = CgroupParent });
+                    _runtime = new BuiltinRuntime(new BuiltinRuntimeOptions { StateRoot = Path.Combine(Root, "run"), CgroupParent = CgroupParent });
                     _engine = new ContainerEngine(new EngineOptions { Root = Root, ContainersDieWithEngine = true }, _runtime);
                     AppDomain.CurrentDomain.ProcessExit += (_, _) => Shutdown();
                 }

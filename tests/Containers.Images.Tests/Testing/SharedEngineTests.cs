@@ -33,7 +33,7 @@ public sealed class SharedEngineTests : EngineTest
             Assert.That(Path.GetFileName(SharedEngine.Root), Does.StartWith($"{Environment.ProcessId}-"));
             Assert.That(existedWhileRunning, Is.True, "the container did not run on the shared root");
             Assert.That(Directory.Exists(containerDir), Is.False, "state directory");
-            Assert.That(Directory.Exists(Path.Combine(Containers.Runtime.BuiltinRuntimeOptions.DefaultStateRoot, id)), Is.False, "runtime state");
+            Assert.That(Directory.Exists(Path.Combine(SharedEngine.Root, "run", id)), Is.False, "runtime state");
             Assert.That(MountInfo.ReadSelf().Where(m => m.MountPoint.StartsWith(containerDir, StringComparison.Ordinal)).Select(m => m.MountPoint), Is.Empty, "mounts");
             Assert.That(Directory.Exists($"/proc/{pid}"), Is.False, "the container's process");
             Assert.That((await SharedEngine.Instance.ListAsync()).Select(c => c.Id), Does.Not.Contain(id));
