@@ -92,8 +92,15 @@ public static class ContainerImagesServiceCollectionExtensions
             sp.GetRequiredService<ISnapshotter>(),
             sp.GetService<TimeProvider>(),
             sp.GetService<ILogger<ContainerEngine>>()));
-        services.TryAddSingleton<IImageUsage>(sp => sp.GetRequiredService<ContainerEngine>());
+        services.TryAddSingleton<IImageUsage>(sp => new EngineImageUsage(sp.GetRequiredService<ContainerEngine>()));
         return services;
+    }
+
+    /// <summary>The engine as <see cref="IImageUsage"/>, in a wrapper the container does not dispose: the engine is disposed once, as itself.</summary>
+    private sealed class EngineImageUsage(ContainerEngine engine) : IImageUsage
+    {
+        public ValueTask<IReadOnlyList<string>> ContainersUsingAsync(Digest manifest, CancellationToken cancellationToken = default) =>
+            engine.ContainersUsingAsync(manifest, cancellationToken);
     }
 
     // Image names and leases live beside the content directory, under the same root.
