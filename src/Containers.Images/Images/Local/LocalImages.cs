@@ -43,7 +43,7 @@ public sealed partial class LocalImages
     /// </summary>
     /// <param name="usage">Who uses images (the container engine on the same root); null when no containers are run.</param>
     public LocalImages(string root, IImageUsage? usage = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
-        : this(Parts(root, timeProvider, loggerFactory), usage, timeProvider, loggerFactory?.CreateLogger<LocalImages>())
+        : this(StoreParts.Open(root, timeProvider, loggerFactory), usage, timeProvider, loggerFactory?.CreateLogger<LocalImages>())
     {
     }
 
@@ -62,25 +62,21 @@ public sealed partial class LocalImages
         IImageUsage? usage = null,
         TimeProvider? timeProvider = null,
         ILogger<LocalImages>? logger = null)
-        : this((content, names, leases, collector, temporaryDirectory), usage, timeProvider, logger)
     {
-    }
-
-    private LocalImages(
-        (IContentStore Content, IImageStore Names, ILeaseManager Leases, ContentGarbageCollector Collector, string Temporary) parts,
-        IImageUsage? usage,
-        TimeProvider? timeProvider,
-        ILogger? logger)
-    {
-        Content = parts.Content ?? throw new ArgumentNullException(nameof(parts), "content store is null");
-        Names = parts.Names ?? throw new ArgumentNullException(nameof(parts), "image store is null");
-        _leases = parts.Leases ?? throw new ArgumentNullException(nameof(parts), "lease manager is null");
-        _collector = parts.Collector ?? throw new ArgumentNullException(nameof(parts), "garbage collector is null");
-        ArgumentException.ThrowIfNullOrEmpty(parts.Temporary);
-        TemporaryDirectory = Path.GetFullPath(parts.Temporary);
+        Content = content ?? throw new ArgumentNullException(nameof(content));
+        Names = names ?? throw new ArgumentNullException(nameof(names));
+        _leases = leases ?? throw new ArgumentNullException(nameof(leases));
+        _collector = collector ?? throw new ArgumentNullException(nameof(collector));
+        ArgumentException.ThrowIfNullOrEmpty(temporaryDirectory);
+        TemporaryDirectory = Path.GetFullPath(temporaryDirectory);
         _usage = usage;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger<LocalImages>.Instance;
+    }
+
+    private LocalImages(StoreParts parts, IImageUsage? usage, TimeProvider? timeProvider, ILogger<LocalImages>? logger)
+        : this(parts.Content, parts.Names, parts.Leases, parts.Collector, parts.Temporary, usage, timeProvider, logger)
+    {
     }
 
     /// <summary>The blobs of the images.</summary>
@@ -283,16 +279,6 @@ public sealed partial class LocalImages
         return Path.Combine(TemporaryDirectory, $"{purpose}-{Guid.NewGuid():N}");
     }
 
-    private static (IContentStore, IImageStore, ILeaseManager, ContentGarbageCollector, string) Parts(string root, TimeProvider? timeProvider, ILoggerFactory? loggerFactory)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(root);
-        var content = new LocalContentStore(Path.Combine(root, "content"), timeProvider: timeProvider, logger: loggerFactory?.CreateLogger<LocalContentStore>());
-        var names = new LocalImageStore(Path.Combine(root, "images"), timeProvider);
-        var leases = new LocalLeaseManager(Path.Combine(root, "leases"), timeProvider);
-        var collector = new ContentGarbageCollector(content, names, leases, timeProvider, loggerFactory?.CreateLogger<ContentGarbageCollector>());
-        return (content, names, leases, collector, Path.Combine(root, "tmp"));
-    }
-
     private static bool IsDangling(ImageReference name) => string.Equals(name.Registry, DanglingRegistry, StringComparison.Ordinal);
 
     private static ImageReference Dangling(Digest target) => ImageReference.Parse($"{DanglingRegistry}/image@{target}");
@@ -422,6 +408,20 @@ public sealed partial class LocalImages
         catch (NotFoundException)
         {
             return [target.Digest];
+        }
+    }
+
+    /// <summary>The stores under one root, laid out as the DI registration lays them out.</summary>
+    private sealed record StoreParts(IContentStore Content, IImageStore Names, ILeaseManager Leases, ContentGarbageCollector Collector, string Temporary)
+    {
+        public static StoreParts Open(string root, TimeProvider? timeProvider, ILoggerFactory? loggerFactory)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(root);
+            var content = new LocalContentStore(Path.Combine(root, "content"), timeProvider: timeProvider, logger: loggerFactory?.CreateLogger<LocalContentStore>());
+            var names = new LocalImageStore(Path.Combine(root, "images"), timeProvider);
+            var leases = new LocalLeaseManager(Path.Combine(root, "leases"), timeProvider);
+            var collector = new ContentGarbageCollector(content, names, leases, timeProvider, loggerFactory?.CreateLogger<ContentGarbageCollector>());
+            return new StoreParts(content, names, leases, collector, Path.Combine(root, "tmp"));
         }
     }
 }
