@@ -121,10 +121,11 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             AutoRemove = spec.AutoRemove,
             Labels = spec.Labels.Count > 0 ? new Dictionary<string, string>(spec.Labels, StringComparer.Ordinal) : null,
             Created = _time.GetUtcNow(),
+            Config = CommitConfig.FromRun(imageConfig, spec),
         };
 
         var dir = Path.Combine(_containersRoot, id);
-        var entry = new Entry(record, dir) { Reserved = true };
+        var entry = new Entry(record, dir) { Reserved = true, Image = spec.Image };
         await _registry.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -647,5 +648,8 @@ public sealed partial class ContainerEngine : IAsyncDisposable
 
         /// <summary>Its name is taken but create has not finished.</summary>
         public bool Reserved { get; set; }
+
+        /// <summary>The image it was made from, when this engine made it (commit falls back on it).</summary>
+        public IImage? Image { get; init; }
     }
 }
