@@ -26,4 +26,15 @@ internal sealed record StoredContainer
     public int? ExitCode { get; init; }
 
     public int? ExitSignal { get; init; }
+
+    /// <summary>Its mounts, validated, with anonymous volumes named.</summary>
+    public IReadOnlyList<VolumeMount> Mounts { get; init; } = [];
+
+    /// <summary>The restart policy in its <c>--restart</c> form; null is <c>no</c>.</summary>
+    public string? Restart { get; init; }
+
+    public int RestartCount { get; init; }
+
+    /// <summary>Stopped, with a restart by its policy pending.</summary>
+    public bool Restarting { get; init; }
 }
