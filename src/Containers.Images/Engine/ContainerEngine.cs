@@ -125,10 +125,11 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             Created = _time.GetUtcNow(),
             Mounts = volumeMounts,
             Restart = spec.Restart.Kind == RestartPolicyKind.No ? null : spec.Restart.ToString(),
+            Config = CommitConfig.FromRun(imageConfig, spec),
         };
 
         var dir = Path.Combine(_containersRoot, id);
-        var entry = new Entry(record, dir) { Reserved = true };
+        var entry = new Entry(record, dir) { Reserved = true, Image = spec.Image };
         await _registry.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -723,5 +724,8 @@ public sealed partial class ContainerEngine : IAsyncDisposable
         public bool Reserved { get; set; }
 
         public RestartState Restarts { get; } = new();
+
+        /// <summary>The image it was made from, when this engine made it (commit falls back on it).</summary>
+        public IImage? Image { get; init; }
     }
 }

@@ -37,4 +37,7 @@ internal sealed record StoredContainer
 
     /// <summary>Stopped, with a restart by its policy pending.</summary>
     public bool Restarting { get; init; }
+
+    /// <summary>The container's config as Docker keeps it (the image's, with the run's overrides): what a commit starts from.</summary>
+    public ContainerConfig? Config { get; init; }
 }
