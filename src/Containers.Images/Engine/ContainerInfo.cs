@@ -30,4 +30,16 @@ public sealed record ContainerInfo
 
     /// <summary>The labels it was created with.</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Its restart policy.</summary>
+    public RestartPolicy Restart { get; init; } = RestartPolicy.No;
+
+    /// <summary>How many times its restart policy has started it again since it was last started by hand.</summary>
+    public int RestartCount { get; init; }
+
+    /// <summary>It has stopped and its restart policy will start it again once the back-off has passed.</summary>
+    public bool Restarting { get; init; }
+
+    /// <summary>Its mounts, with anonymous volumes named.</summary>
+    public IReadOnlyList<VolumeMount> Mounts { get; init; } = [];
 }

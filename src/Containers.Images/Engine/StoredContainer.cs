@@ -29,6 +29,17 @@ internal sealed record StoredContainer
 
     public int? ExitSignal { get; init; }
 
+    /// <summary>Its mounts, validated, with anonymous volumes named.</summary>
+    public IReadOnlyList<VolumeMount> Mounts { get; init; } = [];
+
+    /// <summary>The restart policy in its <c>--restart</c> form; null is <c>no</c>.</summary>
+    public string? Restart { get; init; }
+
+    public int RestartCount { get; init; }
+
+    /// <summary>Stopped, with a restart by its policy pending.</summary>
+    public bool Restarting { get; init; }
+
     /// <summary>The container's config as Docker keeps it (the image's, with the run's overrides): what a commit starts from.</summary>
     public ContainerConfig? Config { get; init; }
 }

@@ -3,9 +3,10 @@ using Containers.Images.Engine;
 
 namespace Containers.Images.Json;
 
-/// <summary>Source-generated JSON for the engine's container records.</summary>
+/// <summary>Source-generated JSON for the engine's container and volume records.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(StoredContainer))]
+[JsonSerializable(typeof(StoredVolume))]
 internal sealed partial class EngineJsonContext : JsonSerializerContext
 {
 }

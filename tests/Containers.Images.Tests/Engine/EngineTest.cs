@@ -20,7 +20,7 @@ public abstract class EngineTest
 
     private const string Busybox = "/bin/busybox";
 
-    private static readonly string[] Applets = ["sh", "echo", "cat", "id", "sleep", "test", "touch", "ls", "pwd", "env", "true", "false", "hostname", "ln", "mkdir", "httpd", "nc"];
+    private static readonly string[] Applets = ["sh", "echo", "cat", "id", "sleep", "test", "touch", "ls", "pwd", "env", "true", "false", "hostname", "stat", "ln", "mkdir", "httpd", "nc"];
 
     private string _imageRoot = null!;
 
@@ -142,14 +142,40 @@ public abstract class EngineTest
         });
     }
 
-    /// <summary>Disposes the engine and opens a new one on the same root and runtime, as a restarted process would.</summary>
-    protected async Task ReopenEngineAsync()
+    /// <summary>Disposes the engine and opens a new one on the same root and runtime, as a restarted process would; optionally on another clock.</summary>
+    protected async Task ReopenEngineAsync(TimeProvider? timeProvider = null)
     {
         await Engine.DisposeAsync();
-        Engine = new ContainerEngine(new EngineOptions { Root = Root }, Runtime);
+        Engine = new ContainerEngine(new EngineOptions { Root = Root }, Runtime, timeProvider: timeProvider);
     }
 
     protected ContainerRunSpec Spec(params string[] cmd) => new(Image) { Cmd = cmd.Length == 0 ? null : cmd };
+
+    /// <summary>The busybox image with one more layer, made from a tree that <paramref name="build"/> fills (removed with the fixture).</summary>
+    protected async Task<IImage> ImageWithLayerAsync(Action<string> build)
+    {
+        var tree = Path.Combine(_imageRoot, $"layer-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(tree);
+        build(tree);
+        return Mutate.AppendLayers(Image, await TarballLayer.FromDirectoryAsync(tree, tree + ".tar", LayerCompression.None));
+    }
+
+    /// <summary>Inspects the container until <paramref name="condition"/> holds, failing after 30 s.</summary>
+    protected async Task<ContainerInfo> InspectUntilAsync(string id, Func<ContainerInfo, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var info = await Engine.InspectAsync(id);
+            if (condition(info))
+            {
+                return info;
+            }
+
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"the container never {what}; last seen {info.Status}, restarting {info.Restarting}, {info.RestartCount} restarts");
+            await Task.Delay(20);
+        }
+    }
 
     /// <summary>Runs a container to its end and returns its exit status and whole log text.</summary>
     protected async Task<(ExitStatus Status, string Log, ContainerInfo Info)> RunToEndAsync(ContainerRunSpec spec)

@@ -78,4 +78,32 @@ public sealed class RootfsFilesTests
 
         Assert.That(Directory.Exists(Path.Combine(Outside, "sub")), Is.False);
     }
+
+    [Test]
+    public void EnsureDirectory_ThroughDanglingSymlinks_MakesTheirTargetsInsideTheRootfs()
+    {
+        var missing = Path.Combine(Outside, "missing");
+        File.CreateSymbolicLink(Path.Combine(Rootfs, "absolute"), missing);
+        File.CreateSymbolicLink(Path.Combine(Rootfs, "etc", "relative"), "../../../../target");
+
+        RootfsFiles.EnsureDirectory(Rootfs, "/absolute/sub");
+        RootfsFiles.EnsureDirectory(Rootfs, "/etc/relative/sub");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Directory.Exists(Path.Combine(Rootfs + missing, "sub")), Is.True, "the absolute link's target, taken inside the rootfs");
+            Assert.That(Directory.Exists(Path.Combine(Rootfs, "target", "sub")), Is.True, "\"..\" stopped at the rootfs");
+            Assert.That(Directory.Exists(missing), Is.False);
+            Assert.That(Directory.Exists(Path.Combine(_dir, "target")), Is.False);
+        });
+    }
+
+    [Test]
+    public void EnsureDirectory_ThroughASymlinkLoop_IsRefused()
+    {
+        File.CreateSymbolicLink(Path.Combine(Rootfs, "a"), "/b");
+        File.CreateSymbolicLink(Path.Combine(Rootfs, "b"), "/a");
+
+        Assert.That(() => RootfsFiles.EnsureDirectory(Rootfs, "/a/sub"), Throws.InstanceOf<Errors.InvalidArgumentException>().With.Message.Contains("/a/sub"));
+    }
 }
