@@ -91,6 +91,8 @@ public sealed partial class ContainerEngine : IAsyncDisposable
                 }
             }
         }
+
+        _networkReconcile = Task.Run(ReconcileNetworksAsync, CancellationToken.None);
     }
 
     /// <summary>
@@ -100,6 +102,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
     /// </summary>
     /// <exception cref="AlreadyExistsException">Another container has the name.</exception>
     /// <exception cref="InvalidArgumentException">The name, command, working directory or user is not valid.</exception>
+    /// <exception cref="NotFoundException">Its network does not exist.</exception>
     public async Task<ContainerInfo> CreateAsync(ContainerRunSpec spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -110,6 +113,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             throw new InvalidArgumentException($"container name \"{name}\" is not valid; use [a-zA-Z0-9][a-zA-Z0-9_.-]+");
         }
 
+        var networking = await ResolveNetworkAsync(spec, id, cancellationToken).ConfigureAwait(false);
         var imageConfig = spec.Image.Config.Config;
         var record = new StoredContainer
         {
@@ -120,6 +124,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             StopSignal = imageConfig?.StopSignal is { Length: > 0 } stop ? Signals.Parse(stop) : SigTerm,
             AutoRemove = spec.AutoRemove,
             Created = _time.GetUtcNow(),
+            Networking = networking,
         };
 
         var dir = Path.Combine(_containersRoot, id);
@@ -149,12 +154,13 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             prepared = true;
             SnapshotMounter.MountAll(mounts, rootfs);
 
-            var oci = BuildSpec(spec, id, rootfs);
+            var oci = await WithNetworkingAsync(BuildSpec(spec with { Hostname = networking.Hostname }, id, rootfs), networking, dir, cancellationToken).ConfigureAwait(false);
             await OciSpecs.SaveAsync(oci, dir, cancellationToken: cancellationToken).ConfigureAwait(false);
             await SaveAsync(entry, record, CancellationToken.None).ConfigureAwait(false);
             entry.Log = ContainerLog.Open(Path.Combine(dir, LogFile), _time);
             var created = await _runtime.CreateAsync(new ContainerCreateRequest(id, dir) { Stdio = StdioMode.Pipes, DieWithOwner = _options.ContainersDieWithEngine }, cancellationToken).ConfigureAwait(false);
             entry.Created = created;
+            await AttachNetworkAsync(entry, created.Pid, cancellationToken).ConfigureAwait(false);
             if (created.Io.StandardInput is { } stdin)
             {
                 // Docker without -i: the program reads end-of-file.
@@ -200,7 +206,17 @@ public sealed partial class ContainerEngine : IAsyncDisposable
                 throw new FailedPreconditionException($"container {entry.Record.Name} ({entry.Record.Id[..12]}) has already been started; restarting is not supported yet, run a new container");
             }
 
-            await _runtime.StartAsync(entry.Record.Id, cancellationToken).ConfigureAwait(false);
+            await PublishPortsAsync(entry, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _runtime.StartAsync(entry.Record.Id, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await UnpublishPortsAsync(entry).ConfigureAwait(false);
+                throw;
+            }
+
             await SaveAsync(entry, entry.Record with { Started = _time.GetUtcNow() }, CancellationToken.None).ConfigureAwait(false);
             entry.Monitor = Task.Run(() => MonitorAsync(entry), CancellationToken.None);
             Log.Started(_logger, entry.Record.Id);
@@ -326,6 +342,8 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             await monitor.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
+        await DisposeNetworkingAsync().ConfigureAwait(false);
+
         foreach (var entry in _containers.Values.ToArray())
         {
             if (entry.Created is { } created)
@@ -422,6 +440,8 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             {
                 await SaveAsync(entry, entry.Record with { Finished = _time.GetUtcNow(), ExitCode = status.ExitCode, ExitSignal = status.Signal }, CancellationToken.None).ConfigureAwait(false);
             }
+
+            await ReleaseNetworkAsync(entry, persist: true).ConfigureAwait(false);
         }
         finally
         {
@@ -481,6 +501,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
     /// <summary>Undoes what create did, as far as it got: stdio and log, rootfs mount, snapshot, state directory, registration.</summary>
     private async Task TearDownAsync(Entry entry, bool prepared)
     {
+        await ReleaseNetworkAsync(entry, persist: false).ConfigureAwait(false);
         if (entry.Log is { } log)
         {
             // The runtime's container is gone, so the pipes reach their end unless a process
@@ -581,6 +602,9 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             Created = record.Created,
             Started = record.Started,
             Finished = record.Finished,
+            Network = record.Networking?.Network ?? Networking.NetworkModes.None,
+            IPAddress = record.Networking?.IPAddress,
+            Ports = [.. record.Networking?.Published ?? []],
         };
     }
 

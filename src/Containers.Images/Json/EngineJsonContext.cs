@@ -6,6 +6,7 @@ namespace Containers.Images.Json;
 /// <summary>Source-generated JSON for the engine's container records.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(StoredContainer))]
+[JsonSerializable(typeof(Containers.Images.Engine.Networking.StoredNetwork))]
 internal sealed partial class EngineJsonContext : JsonSerializerContext
 {
 }
