@@ -68,14 +68,18 @@ public sealed partial class ContainerEngine
         }
     }
 
-    /// <summary>Removes a network and its bridge, as <c>docker network rm</c> does.</summary>
+    /// <summary>
+    /// Removes a network and its bridge, as <c>docker network rm</c> does. Unlike Docker, the
+    /// default <c>bridge</c> may be removed too (say, by whoever discards an engine root): it is
+    /// made again when a container next joins it.
+    /// </summary>
     /// <exception cref="NotFoundException">No network has that name or id.</exception>
     /// <exception cref="ConflictException">Containers are attached to it (created or running ones).</exception>
-    /// <exception cref="InvalidArgumentException">It is a predefined network.</exception>
+    /// <exception cref="InvalidArgumentException">It is <c>host</c> or <c>none</c>, which are no networks to remove.</exception>
     public async Task RemoveNetworkAsync(string nameOrId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(nameOrId);
-        if (NetworkModes.IsPredefined(nameOrId))
+        if (nameOrId is NetworkModes.Host or NetworkModes.None)
         {
             throw new InvalidArgumentException($"network \"{nameOrId}\" is predefined and cannot be removed");
         }

@@ -62,15 +62,7 @@ public sealed class EngineNetworkingTests : EngineTest
         await RemoveAllContainersAsync();
         foreach (var network in await Engine.ListNetworksAsync())
         {
-            if (network.Name == "bridge")
-            {
-                var bridge = await BridgeNetwork.OpenAsync(network.BridgeName, new BridgeNetworkOptions { StateDirectory = NetworksRoot, VethPrefix = _prefix });
-                await bridge.DeleteAsync();
-            }
-            else
-            {
-                await Engine.RemoveNetworkAsync(network.Name);
-            }
+            await Engine.RemoveNetworkAsync(network.Name);
         }
 
         var leaked = OurInterfaces.ToArray();
@@ -281,13 +273,15 @@ public sealed class EngineNetworkingTests : EngineTest
     }
 
     [Test]
-    public async Task DefaultBridge_IsMadeOnFirstUseAndStaysAfterItsContainers()
+    public async Task DefaultBridge_IsMadeOnFirstUseStaysAfterItsContainersAndCanBeRemoved()
     {
         Assert.ThrowsAsync<NotFoundException>(() => Engine.InspectNetworkAsync("bridge"));
 
         var info = await Engine.CreateAsync(Spec("true") with { Network = "bridge" });
         await Engine.RemoveAsync(info.Id);
         var bridge = await Engine.InspectNetworkAsync("bridge");
+        var stayed = Directory.Exists($"/sys/class/net/{_prefix}d");
+        await Engine.RemoveNetworkAsync("bridge");
 
         Assert.Multiple(() =>
         {
@@ -296,8 +290,25 @@ public sealed class EngineNetworkingTests : EngineTest
             Assert.That(bridge.BridgeName, Is.EqualTo(_prefix + "d"));
             Assert.That(bridge.Subnet, Is.EqualTo(_defaultSubnet));
             Assert.That(bridge.Containers, Is.Empty);
-            Assert.That(Directory.Exists($"/sys/class/net/{_prefix}d"), Is.True, "the default bridge stays, as docker0 does");
-            Assert.ThrowsAsync<InvalidArgumentException>(() => Engine.RemoveNetworkAsync("bridge"));
+            Assert.That(stayed, Is.True, "the default bridge stays after its containers, as docker0 does");
+            Assert.That(Directory.Exists($"/sys/class/net/{_prefix}d"), Is.False, "until it is removed");
+            Assert.ThrowsAsync<InvalidArgumentException>(() => Engine.RemoveNetworkAsync("host"));
+        });
+    }
+
+    [Test]
+    public async Task CreateNetwork_OnABridgeNameInUse_IsAlreadyExists()
+    {
+        var network = await CreateNetworkAsync("u");
+
+        var ours = Assert.ThrowsAsync<AlreadyExistsException>(() => Engine.CreateNetworkAsync(_prefix + "-other", new NetworkCreateOptions { BridgeName = network.BridgeName, Subnet = FreeSubnet(24) }));
+        var hosts = Assert.ThrowsAsync<AlreadyExistsException>(() => Engine.CreateNetworkAsync(_prefix + "-other", new NetworkCreateOptions { BridgeName = "lo", Subnet = FreeSubnet(24) }));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(ours!.Message, Does.Contain($"belongs to network \"{network.Name}\""));
+            Assert.That(hosts!.Message, Does.Contain("interface named \"lo\" exists already"));
+            Assert.That((await Engine.ListNetworksAsync()).Select(n => n.Name), Is.EqualTo(new[] { network.Name }));
         });
     }
 

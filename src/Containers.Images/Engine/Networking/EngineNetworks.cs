@@ -145,6 +145,11 @@ internal sealed class EngineNetworks
             throw new AlreadyExistsException($"bridge \"{bridgeName}\" belongs to network \"{sameBridge.Name}\" already; choose another bridge name");
         }
 
+        if (System.IO.Directory.Exists(Path.Combine("/sys/class/net", bridgeName)))
+        {
+            throw new AlreadyExistsException($"a network interface named \"{bridgeName}\" exists already (a bridge another engine root made?); choose another bridge name");
+        }
+
         var chosen = subnet is { } asked ? CheckFree(asked, networks) : PickFromPool(networks);
         var bridge = await BridgeNetwork.CreateAsync(bridgeName, chosen, BridgeOptions, cancellationToken: cancellationToken).ConfigureAwait(false);
         var record = new StoredNetwork { Name = name, Id = id, BridgeName = bridgeName, Subnet = chosen.ToString(), Created = _time.GetUtcNow() };
