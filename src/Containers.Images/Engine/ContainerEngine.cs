@@ -151,7 +151,8 @@ public sealed partial class ContainerEngine : IAsyncDisposable
         {
             var unpacked = await _unpacker.UnpackAsync(spec.Image, _snapshotter, cancellationToken: cancellationToken).ConfigureAwait(false);
             var rootfs = Directory.CreateDirectory(Path.Combine(dir, RootfsDir)).FullName;
-            var mounts = await _snapshotter.PrepareAsync(record.SnapshotKey, unpacked.ChainId.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var init = await InitLayer.EnsureAsync(_snapshotter, unpacked.ChainId.ToString(), Path.Combine(dir, "init"), cancellationToken).ConfigureAwait(false);
+            var mounts = await _snapshotter.PrepareAsync(record.SnapshotKey, init, cancellationToken: cancellationToken).ConfigureAwait(false);
             prepared = true;
             SnapshotMounter.MountAll(mounts, rootfs);
 

@@ -43,8 +43,9 @@ internal static class RootfsFiles
     }
 
     /// <summary>Makes the absolute directory <paramref name="path"/> and its missing parents inside <paramref name="rootfs"/>, root-owned with mode 0755.</summary>
+    /// <param name="what">What the directory is, for errors: the working directory unless said.</param>
     /// <exception cref="InvalidArgumentException">A component exists and is not a directory.</exception>
-    public static void EnsureDirectory(string rootfs, string path)
+    public static void EnsureDirectory(string rootfs, string path, string what = "the working directory")
     {
         using var root = PosixFs.OpenDirectory(rootfs);
         var current = "/";
@@ -52,7 +53,7 @@ internal static class RootfsFiles
         {
             if (name is "." or "..")
             {
-                throw new InvalidArgumentException($"the working directory \"{path}\" has a \"{name}\" component; give a clean absolute path");
+                throw new InvalidArgumentException($"{what} \"{path}\" has a \"{name}\" component; give a clean absolute path");
             }
 
             var next = current == "/" ? "/" + name : current + "/" + name;
@@ -64,15 +65,39 @@ internal static class RootfsFiles
                 var made = PosixFs.TryMakeDirectoryAt(parent, name, (UnixFileMode)0b111_101_101);
                 if (made is not 0 and not Errno.EEXIST)
                 {
-                    throw new InvalidArgumentException($"the working directory \"{path}\" cannot be made in the container's rootfs: mkdir \"{next}\" failed (errno {made})");
+                    throw new InvalidArgumentException($"{what} \"{path}\" cannot be made in the container's rootfs: mkdir \"{next}\" failed (errno {made})");
                 }
             }
             else if (errno != 0)
             {
-                throw new InvalidArgumentException($"the working directory \"{path}\" cannot be used: \"{next}\" in the container's rootfs is not a directory (errno {errno})");
+                throw new InvalidArgumentException($"{what} \"{path}\" cannot be used: \"{next}\" in the container's rootfs is not a directory (errno {errno})");
             }
 
             current = next;
+        }
+    }
+
+    /// <summary>
+    /// Makes an empty file (root-owned, 0644) at the absolute <paramref name="path"/> inside
+    /// <paramref name="rootfs"/>, and its missing parent directories, unless something is there.
+    /// A dangling symlink is followed, inside the rootfs, to where its file is made.
+    /// </summary>
+    /// <exception cref="InvalidArgumentException">A parent exists and is not a directory, or the file cannot be made.</exception>
+    public static void EnsureFile(string rootfs, string path)
+    {
+        EnsureDirectory(rootfs, Path.GetDirectoryName(path) ?? "/", $"the directory of {path}");
+        using var root = PosixFs.OpenDirectory(rootfs);
+        var errno = PosixFs.TryOpenInRoot(root, path, LibC.O_PATH, out var existing);
+        existing?.Dispose();
+        if (errno == Errno.ENOENT)
+        {
+            errno = PosixFs.TryOpenInRoot(root, path, LibC.O_WRONLY | LibC.O_CREAT, out var made, (UnixFileMode)0b110_100_100);
+            made?.Dispose();
+        }
+
+        if (errno != 0)
+        {
+            throw new InvalidArgumentException($"{path} cannot be made in the container's rootfs (errno {errno})");
         }
     }
 }
