@@ -92,6 +92,8 @@ public sealed partial class ContainerEngine : IAsyncDisposable
                 }
             }
         }
+
+        _networkReconcile = Task.Run(ReconcileNetworksAsync, CancellationToken.None);
     }
 
     /// <summary>
@@ -101,6 +103,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
     /// </summary>
     /// <exception cref="AlreadyExistsException">Another container has the name.</exception>
     /// <exception cref="InvalidArgumentException">The name, command, working directory or user is not valid.</exception>
+    /// <exception cref="NotFoundException">Its network does not exist.</exception>
     public async Task<ContainerInfo> CreateAsync(ContainerRunSpec spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -112,6 +115,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
         }
 
         CheckRestartPolicy(spec);
+        var networking = await ResolveNetworkAsync(spec, id, cancellationToken).ConfigureAwait(false);
         var imageConfig = spec.Image.Config.Config;
         var (volumeMounts, anonymousVolumes) = ResolveMounts(spec);
         var record = new StoredContainer
@@ -126,6 +130,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             Created = _time.GetUtcNow(),
             Mounts = volumeMounts,
             Restart = spec.Restart.Kind == RestartPolicyKind.No ? null : spec.Restart.ToString(),
+            Networking = networking,
             Config = CommitConfig.FromRun(imageConfig, spec),
         };
 
@@ -152,11 +157,12 @@ public sealed partial class ContainerEngine : IAsyncDisposable
         {
             var unpacked = await _unpacker.UnpackAsync(spec.Image, _snapshotter, cancellationToken: cancellationToken).ConfigureAwait(false);
             var rootfs = Directory.CreateDirectory(Path.Combine(dir, RootfsDir)).FullName;
-            var mounts = await _snapshotter.PrepareAsync(record.SnapshotKey, unpacked.ChainId.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var init = await InitLayer.EnsureAsync(_snapshotter, unpacked.ChainId.ToString(), Path.Combine(dir, "init"), cancellationToken).ConfigureAwait(false);
+            var mounts = await _snapshotter.PrepareAsync(record.SnapshotKey, init, cancellationToken: cancellationToken).ConfigureAwait(false);
             prepared = true;
             SnapshotMounter.MountAll(mounts, rootfs);
 
-            var oci = BuildSpec(spec, id, rootfs);
+            var oci = await WithNetworkingAsync(BuildSpec(spec with { Hostname = networking.Hostname }, id, rootfs), networking, dir, cancellationToken).ConfigureAwait(false);
             oci = oci with { Mounts = [.. oci.Mounts ?? [], .. await PrepareMountsAsync(record, anonymousVolumes, rootfs, cancellationToken).ConfigureAwait(false)] };
             await OciSpecs.SaveAsync(oci, dir, cancellationToken: cancellationToken).ConfigureAwait(false);
             await SaveAsync(entry, record, CancellationToken.None).ConfigureAwait(false);
@@ -345,6 +351,8 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             await monitor.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
+        await DisposeNetworkingAsync().ConfigureAwait(false);
+
         foreach (var entry in _containers.Values.ToArray())
         {
             if (entry.Created is { } created)
@@ -450,6 +458,8 @@ public sealed partial class ContainerEngine : IAsyncDisposable
                     await SaveAsync(entry, entry.Record with { Finished = _time.GetUtcNow(), ExitCode = status.ExitCode, ExitSignal = status.Signal, Restarting = restart, RestartCount = entry.Record.RestartCount + (restart ? 1 : 0) }, CancellationToken.None).ConfigureAwait(false);
                 }
 
+                await ReleaseNetworkAsync(entry, persist: true).ConfigureAwait(false);
+
                 exited = entry.Exited;
             }
             finally
@@ -481,7 +491,17 @@ public sealed partial class ContainerEngine : IAsyncDisposable
     /// <summary>Lets the runtime's created container run, and records the start: not finished, with <paramref name="restartCount"/> restarts.</summary>
     private async Task LaunchAsync(Entry entry, int restartCount, CancellationToken cancellationToken)
     {
-        await _runtime.StartAsync(entry.Record.Id, cancellationToken).ConfigureAwait(false);
+        await PublishPortsAsync(entry, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _runtime.StartAsync(entry.Record.Id, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await UnpublishPortsAsync(entry).ConfigureAwait(false);
+            throw;
+        }
+
         if (entry.Exited.Task.IsCompleted)
         {
             entry.Exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -497,6 +517,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
         entry.Log ??= ContainerLog.Open(Path.Combine(entry.Directory, LogFile), _time);
         var created = await _runtime.CreateAsync(new ContainerCreateRequest(entry.Record.Id, entry.Directory) { Stdio = StdioMode.Pipes, DieWithOwner = _options.ContainersDieWithEngine }, cancellationToken).ConfigureAwait(false);
         entry.Created = created;
+        await AttachNetworkAsync(entry, created.Pid, cancellationToken).ConfigureAwait(false);
         if (created.Io.StandardInput is { } stdin)
         {
             // Docker without -i: the program reads end-of-file.
@@ -555,6 +576,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
     /// <summary>Undoes what create did, as far as it got: stdio and log, rootfs mount, snapshot, state directory, registration.</summary>
     private async Task TearDownAsync(Entry entry, bool prepared)
     {
+        await ReleaseNetworkAsync(entry, persist: false).ConfigureAwait(false);
         if (entry.Log is { } log)
         {
             // The runtime's container is gone, so the pipes reach their end.
@@ -659,6 +681,9 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             RestartCount = record.RestartCount,
             Restarting = record.Restarting,
             Mounts = record.Mounts,
+            Network = record.Networking?.Network ?? Networking.NetworkModes.None,
+            IPAddress = record.Networking?.IPAddress,
+            Ports = [.. record.Networking?.Published ?? []],
         };
     }
 

@@ -3,7 +3,7 @@ using Containers.Runtime;
 namespace Containers.Images.Engine;
 
 /// <summary>What <c>docker inspect</c> and <c>docker ps</c> tell about a container.</summary>
-public sealed record ContainerInfo
+public sealed partial record ContainerInfo
 {
     /// <summary>The 64-hex id.</summary>
     public required string Id { get; init; }

@@ -5,7 +5,7 @@ namespace Containers.Images.Engine;
 /// A null override keeps the image's value.
 /// </summary>
 /// <param name="Image">The image to run.</param>
-public sealed record ContainerRunSpec(IImage Image)
+public sealed partial record ContainerRunSpec(IImage Image)
 {
     /// <summary>A unique name; letters, digits, <c>_</c>, <c>.</c> and <c>-</c>, as Docker allows. Null: the short id.</summary>
     public string? Name { get; init; }

@@ -103,4 +103,28 @@ internal static class RootfsFiles
             current = next;
         }
     }
+
+    /// <summary>
+    /// Makes an empty file (root-owned, 0644) at the absolute <paramref name="path"/> inside
+    /// <paramref name="rootfs"/>, and its missing parent directories, unless something is there.
+    /// A dangling symlink is followed, inside the rootfs, to where its file is made.
+    /// </summary>
+    /// <exception cref="InvalidArgumentException">A parent exists and is not a directory, or the file cannot be made.</exception>
+    public static void EnsureFile(string rootfs, string path)
+    {
+        EnsureDirectory(rootfs, Path.GetDirectoryName(path) ?? "/", $"the directory of {path}");
+        using var root = PosixFs.OpenDirectory(rootfs);
+        var errno = PosixFs.TryOpenInRoot(root, path, LibC.O_PATH, out var existing);
+        existing?.Dispose();
+        if (errno == Errno.ENOENT)
+        {
+            errno = PosixFs.TryOpenInRoot(root, path, LibC.O_WRONLY | LibC.O_CREAT, out var made, (UnixFileMode)0b110_100_100);
+            made?.Dispose();
+        }
+
+        if (errno != 0)
+        {
+            throw new InvalidArgumentException($"{path} cannot be made in the container's rootfs (errno {errno})");
+        }
+    }
 }

@@ -1,7 +1,7 @@
 namespace Containers.Images.Engine;
 
 /// <summary>The engine's record of a container, kept as <c>container.json</c> in its state directory.</summary>
-internal sealed record StoredContainer
+internal sealed partial record StoredContainer
 {
     public required string Id { get; init; }
 

@@ -7,6 +7,7 @@ namespace Containers.Images.Json;
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(StoredContainer))]
 [JsonSerializable(typeof(StoredVolume))]
+[JsonSerializable(typeof(Containers.Images.Engine.Networking.StoredNetwork))]
 internal sealed partial class EngineJsonContext : JsonSerializerContext
 {
 }

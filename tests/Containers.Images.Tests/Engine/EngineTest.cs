@@ -20,7 +20,8 @@ public abstract class EngineTest
 
     private const string Busybox = "/bin/busybox";
 
-    private static readonly string[] Applets = ["sh", "echo", "cat", "id", "sleep", "test", "touch", "ls", "pwd", "env", "true", "false", "hostname", "stat", "ln", "mkdir", "httpd", "nc"];
+    private static readonly string[] Applets = ["sh", "echo", "cat", "id", "sleep", "test", "touch", "ls", "pwd", "env", "true", "false", "hostname", "stat", "ln", "mkdir",
+        "nc", "ping", "wget", "httpd", "ip", "ifconfig", "grep", "seq", "tr", "head", "tail", "cut"];
 
     private string _imageRoot = null!;
 
@@ -93,7 +94,7 @@ public abstract class EngineTest
     {
         Root = Directory.CreateTempSubdirectory("engine-root-").FullName;
         Runtime = new BuiltinRuntime(new BuiltinRuntimeOptions { StateRoot = Path.Combine(Root, "run"), CgroupParent = CgroupParent });
-        Engine = new ContainerEngine(new EngineOptions { Root = Root }, Runtime);
+        Engine = new ContainerEngine(CreateOptions(), Runtime);
     }
 
     [TearDown]
@@ -110,20 +111,7 @@ public abstract class EngineTest
             return;
         }
 
-        // A hang in removal fails the test instead of stalling the run.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        foreach (var container in await Engine.ListAsync(timeout.Token))
-        {
-            try
-            {
-                await Engine.RemoveAsync(container.Id, force: true, timeout.Token);
-            }
-            catch (NotFoundException)
-            {
-                // An auto-removed container went meanwhile.
-            }
-        }
-
+        await RemoveAllContainersAsync();
         await Engine.DisposeAsync();
         var runtimeLeft = await Runtime.ListAsync();
         await Runtime.DisposeAsync();
@@ -146,7 +134,31 @@ public abstract class EngineTest
     protected async Task ReopenEngineAsync(TimeProvider? timeProvider = null)
     {
         await Engine.DisposeAsync();
-        Engine = new ContainerEngine(new EngineOptions { Root = Root }, Runtime, timeProvider: timeProvider);
+        Engine = new ContainerEngine(CreateOptions(), Runtime, timeProvider: timeProvider);
+    }
+
+    /// <summary>
+    /// The engine's settings: the test's root, and no network by default, so that a test is fast
+    /// and touches no bridge it did not make.
+    /// </summary>
+    protected virtual EngineOptions CreateOptions() => new() { Root = Root, DefaultNetwork = "none" };
+
+    /// <summary>Removes every container of the engine, with force.</summary>
+    protected async Task RemoveAllContainersAsync()
+    {
+        // A hang in removal fails the test instead of stalling the run.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        foreach (var container in await Engine.ListAsync(timeout.Token))
+        {
+            try
+            {
+                await Engine.RemoveAsync(container.Id, force: true, timeout.Token);
+            }
+            catch (NotFoundException)
+            {
+                // An auto-removed container went meanwhile.
+            }
+        }
     }
 
     protected ContainerRunSpec Spec(params string[] cmd) => new(Image) { Cmd = cmd.Length == 0 ? null : cmd };

@@ -106,4 +106,34 @@ public sealed class RootfsFilesTests
 
         Assert.That(() => RootfsFiles.EnsureDirectory(Rootfs, "/a/sub"), Throws.InstanceOf<Errors.InvalidArgumentException>().With.Message.Contains("/a/sub"));
     }
+
+    [Test]
+    public void EnsureFile_MakesAnEmptyFileAndItsParentsAndLeavesAnExistingOneAlone()
+    {
+        File.WriteAllText(Path.Combine(Rootfs, "etc", "hosts"), "kept\n");
+
+        RootfsFiles.EnsureFile(Rootfs, "/etc/hosts");
+        RootfsFiles.EnsureFile(Rootfs, "/run/new/hostname");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.ReadAllText(Path.Combine(Rootfs, "etc", "hosts")), Is.EqualTo("kept\n"));
+            Assert.That(new FileInfo(Path.Combine(Rootfs, "run", "new", "hostname")).Length, Is.Zero);
+        });
+    }
+
+    [Test]
+    public void EnsureFile_ThroughADanglingSymlinkPointingOut_MakesTheFileInsideTheRootfs()
+    {
+        File.CreateSymbolicLink(Path.Combine(Rootfs, "etc", "resolv.conf"), "../../outside/resolv.conf");
+        Directory.CreateDirectory(Path.Combine(Rootfs, "outside"));
+
+        RootfsFiles.EnsureFile(Rootfs, "/etc/resolv.conf");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.Exists(Path.Combine(Outside, "resolv.conf")), Is.False, "nothing made outside");
+            Assert.That(File.Exists(Path.Combine(Rootfs, "outside", "resolv.conf")), Is.True, "\"..\" stops at the rootfs, so the link's target is /outside/resolv.conf in it");
+        });
+    }
 }
