@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Containers.Errors;
 using Containers.Images.Engine;
+using Containers.Networking.Ports;
 using Microsoft.Extensions.Logging;
 
 namespace Containers.Images.Testing;
@@ -40,7 +41,26 @@ public sealed class ContainerBuilder
     public ContainerBuilder WithImage(IImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        return With(_configuration with { Image = image });
+        return With(_configuration with { Image = image, ImageReference = null });
+    }
+
+    /// <summary>
+    /// The image to run, by a name (<c>busybox</c>, <c>registry:5000/app:1.2</c>), an image ID or a
+    /// <c>name@sha256:…</c> reference, resolved in the local images when the container starts:
+    /// those of <see cref="WithLocalImages"/>, or else those under the default root (what
+    /// <c>containers images</c> lists). Nothing is pulled.
+    /// </summary>
+    public ContainerBuilder WithImage(string reference)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reference);
+        return With(_configuration with { ImageReference = reference, Image = null });
+    }
+
+    /// <summary>The local images that a reference given to <see cref="WithImage(string)"/> is resolved in.</summary>
+    public ContainerBuilder WithLocalImages(LocalImages images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        return With(_configuration with { Images = images });
     }
 
     /// <summary>The container's name, unique in its engine. Unset: its short id.</summary>
@@ -83,6 +103,59 @@ public sealed class ContainerBuilder
         }
 
         return With(_configuration with { Environment = _configuration.Environment.SetItems(environment) });
+    }
+
+    /// <summary>
+    /// Publishes TCP <paramref name="containerPort"/> on a free port of 127.0.0.1, which
+    /// <see cref="ThrowawayContainer.GetMappedPort"/> tells once started. The container joins the
+    /// engine's default bridge network unless <see cref="WithNetwork"/> names another.
+    /// </summary>
+    public ContainerBuilder WithPortBinding(int containerPort) => WithPortBinding(new PortBinding(containerPort));
+
+    /// <summary>Publishes TCP <paramref name="containerPort"/> on <paramref name="hostPort"/> of 127.0.0.1; the start fails if that port is taken.</summary>
+    public ContainerBuilder WithPortBinding(int hostPort, int containerPort)
+    {
+        if (hostPort == 0)
+        {
+            throw new InvalidArgumentException($"host port 0 for container port {containerPort}: for a free port, call WithPortBinding({containerPort})");
+        }
+
+        return WithPortBinding(new PortBinding(containerPort, hostPort));
+    }
+
+    /// <summary>
+    /// Mounts the host's <paramref name="hostPath"/> at <paramref name="containerPath"/>, as
+    /// <c>-v host:container[:ro]</c> does. Both are absolute; the host path must exist.
+    /// </summary>
+    public ContainerBuilder WithBindMount(string hostPath, string containerPath, bool readOnly = false)
+    {
+        RequireAbsolute(hostPath, "bind mount's host path");
+        RequireAbsolute(containerPath, "bind mount's container path");
+        var mount = new VolumeMount(VolumeMountKind.Bind, hostPath, containerPath) { ReadOnly = readOnly };
+        return With(_configuration with { Mounts = _configuration.Mounts.Add(mount.Validated()) });
+    }
+
+    /// <summary>
+    /// The network to join: <c>"bridge"</c> (the engine's default bridge), <c>"host"</c>, <c>"none"</c>,
+    /// or a network made with <see cref="ContainerEngine.CreateNetworkAsync"/> on the container's engine.
+    /// Containers on one network reach each other by name and alias.
+    /// </summary>
+    public ContainerBuilder WithNetwork(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return With(_configuration with { Network = name });
+    }
+
+    /// <summary>More names the other containers on its network reach it by, besides its name.</summary>
+    public ContainerBuilder WithNetworkAliases(params string[] aliases)
+    {
+        ArgumentNullException.ThrowIfNull(aliases);
+        foreach (var alias in aliases)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(alias, nameof(aliases));
+        }
+
+        return With(_configuration with { NetworkAliases = _configuration.NetworkAliases.AddRange(aliases) });
     }
 
     /// <summary>
@@ -172,12 +245,22 @@ public sealed class ContainerBuilder
     /// <exception cref="InvalidArgumentException">No image was given.</exception>
     public ThrowawayContainer Build()
     {
-        if (_configuration.Image is null)
+        if (_configuration.Image is null && _configuration.ImageReference is null)
         {
             throw new InvalidArgumentException("the container has no image; call WithImage on the builder before Build");
         }
 
         return new ThrowawayContainer(_configuration);
+    }
+
+    private ContainerBuilder WithPortBinding(PortBinding binding)
+    {
+        if (_configuration.Ports.Any(other => other.ContainerPort == binding.ContainerPort))
+        {
+            throw new AlreadyExistsException($"container port {binding.ContainerPort} is published already; publish each container port once");
+        }
+
+        return With(_configuration with { Ports = _configuration.Ports.Add(binding) });
     }
 
     private static void ValidateEnvironmentKey(string key)

@@ -13,25 +13,29 @@ namespace Containers.Images.Testing;
 /// <summary>
 /// The engine that throwaway containers without <see cref="ContainerBuilder.WithEngine"/> run on:
 /// one per process, made on first use, on a root of its own under
-/// <c>$TMPDIR/dotnet-containers-testing/&lt;pid&gt;-&lt;start time&gt;</c>, with its containers'
-/// cgroups under <c>dotnet-containers-testing-&lt;pid&gt;-&lt;start time&gt;</c> (beside this process's own).
-/// The runtime's state is under the root too, so no other user of the runtime's default state
-/// directory sees these containers.
+/// <c>$TMPDIR/dotnet-containers-testing/&lt;pid&gt;-&lt;start time&gt;</c> (the runtime's state
+/// too), with its containers' cgroups under <c>dotnet-containers-testing-&lt;pid&gt;-&lt;start time&gt;</c>
+/// beside this process's own. Containers get no network unless they publish ports, which puts
+/// them on one bridge network the engine makes when first needed, on a free subnet.
 /// </summary>
 /// <remarks>
-/// Its containers die with the process however it ends (the engine's containers do by default:
-/// the runtime's shim kills them and removes their cgroup and state). When the process exits
-/// normally, the containers and the root are removed. A root left by a process that was killed
-/// is removed by the next process that makes a shared engine: the name says whose it was, and
-/// the pid together with its start time cannot be reused.
+/// Its containers die with the process however it ends: the runtime's shim kills them when their
+/// owner dies. When the process exits normally, the containers, the network and the root are
+/// removed. What a killed process left (its root, its bridge, its cgroup parent) is removed by
+/// the next process that makes a shared engine: the root's name says whose it was, and a pid
+/// together with its start time is never reused.
 /// </remarks>
 internal static class SharedEngine
 {
+    /// <summary>The network containers that publish ports join, unless they name one.</summary>
+    public const string NetworkName = "throwaway";
+
     private const string CgroupPrefix = "dotnet-containers-testing-";
     private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(30);
-    private static readonly Lock Gate = new();
-    private static ContainerEngine? _engine;
-    private static BuiltinRuntime? _runtime;
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static Opened? _current;
+    private static bool _networkMade;
+    private static bool _exitHooked;
 
     /// <summary>Where every process's shared root lives.</summary>
     public static string Parent => Path.Combine(Path.GetTempPath(), "dotnet-containers-testing");
@@ -44,45 +48,64 @@ internal static class SharedEngine
 
     private static string Owner { get; } = OwnerName(Environment.ProcessId, ProcessStart(Environment.ProcessId) ?? 0);
 
-    /// <summary>The engine, made on first use.</summary>
-    public static ContainerEngine Instance
+    /// <summary>The engine, made on first use (after removing what dead processes left).</summary>
+    public static async Task<ContainerEngine> GetAsync(CancellationToken cancellationToken)
     {
-        get
+        await Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            lock (Gate)
+            if (_current is null)
             {
-                if (_engine is null)
+                await RemoveRootsOfDeadProcessesAsync().ConfigureAwait(false);
+                CreateRoot();
+                _current = Open(Root, Owner);
+                _networkMade = false;
+                if (!_exitHooked)
                 {
-                    RemoveRootsOfDeadProcesses();
-                    CreateRoot();
-                    _runtime = new BuiltinRuntime(new BuiltinRuntimeOptions { StateRoot = Path.Combine(Root, "run"), CgroupParent = CgroupParent });
-                    _engine = new ContainerEngine(new EngineOptions { Root = Root, ContainersDieWithEngine = true }, _runtime);
-                    AppDomain.CurrentDomain.ProcessExit += (_, _) => Shutdown();
+                    AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
+                    _exitHooked = true;
+                }
+            }
+
+            return _current.Engine;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    /// <summary>The name of the engine's bridge network, made on first use.</summary>
+    public static async Task<string> GetNetworkAsync(CancellationToken cancellationToken)
+    {
+        var engine = await GetAsync(cancellationToken).ConfigureAwait(false);
+        await Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_networkMade)
+            {
+                try
+                {
+                    await engine.CreateNetworkAsync(NetworkName, cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+                catch (AlreadyExistsException)
+                {
+                    // Made by an earlier engine of this process's root.
                 }
 
-                return _engine;
+                _networkMade = true;
             }
-        }
-    }
 
-    private static void CreateRoot()
-    {
-        for (var attempt = 1; ; attempt++)
+            return NetworkName;
+        }
+        finally
         {
-            try
-            {
-                Directory.CreateDirectory(Root);
-                return;
-            }
-            catch (IOException) when (attempt < 3)
-            {
-                // Another process's exit removed the empty parent between our mkdirs; make it again.
-            }
+            Gate.Release();
         }
     }
 
-    /// <summary>Removes the roots under <see cref="Parent"/> whose process has ended: their mounts first, then the trees.</summary>
-    internal static void RemoveRootsOfDeadProcesses()
+    /// <summary>Removes what each process whose root is under <see cref="Parent"/> and which has ended left: containers, networks, mounts, the tree and its cgroup parent.</summary>
+    internal static async Task RemoveRootsOfDeadProcessesAsync()
     {
         if (!Directory.Exists(Parent))
         {
@@ -94,8 +117,16 @@ internal static class SharedEngine
             var owner = Path.GetFileName(root);
             if (TryParseOwner(owner, out var pid, out var start) && ProcessStart(pid) != start)
             {
-                RemoveRoot(root);
-                RemoveCgroupParent(CgroupPrefix + owner);
+                try
+                {
+                    await DrainAsync(Open(root, owner)).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or ContainersException or OperationCanceledException)
+                {
+                    // What the engine could not remove, the removal of the tree below does.
+                }
+
+                RemoveLeftovers(root, owner);
             }
         }
     }
@@ -123,6 +154,29 @@ internal static class SharedEngine
         return fields.Length > startField && ulong.TryParse(fields[startField], NumberStyles.None, CultureInfo.InvariantCulture, out var start) ? start : null;
     }
 
+    private static Opened Open(string root, string owner)
+    {
+        var runtime = new BuiltinRuntime(new BuiltinRuntimeOptions { StateRoot = Path.Combine(root, "run"), CgroupParent = CgroupPrefix + owner });
+        var engine = new ContainerEngine(new EngineOptions { Root = root, DefaultNetwork = "none", ContainersDieWithEngine = true }, runtime);
+        return new Opened(engine, runtime);
+    }
+
+    private static void CreateRoot()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Directory.CreateDirectory(Root);
+                return;
+            }
+            catch (IOException) when (attempt < 3)
+            {
+                // Another process's exit removed the empty parent between our mkdirs; make it again.
+            }
+        }
+    }
+
     private static bool TryParseOwner(string name, out int pid, out ulong start)
     {
         start = 0;
@@ -131,7 +185,38 @@ internal static class SharedEngine
             && ulong.TryParse(name.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out start);
     }
 
-    private static void RemoveRoot(string root)
+    /// <summary>Removes every container and network of the engine, then lets go of it and its runtime.</summary>
+    private static async Task DrainAsync(Opened opened)
+    {
+        using var timeout = new CancellationTokenSource(ShutdownTimeout);
+        try
+        {
+            foreach (var container in await opened.Engine.ListAsync(timeout.Token).ConfigureAwait(false))
+            {
+                try
+                {
+                    await opened.Engine.RemoveAsync(container.Id, force: true, timeout.Token).ConfigureAwait(false);
+                }
+                catch (NotFoundException)
+                {
+                    // Removed meanwhile.
+                }
+            }
+
+            foreach (var network in await opened.Engine.ListNetworksAsync(timeout.Token).ConfigureAwait(false))
+            {
+                await opened.Engine.RemoveNetworkAsync(network.Name, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await opened.Engine.DisposeAsync().ConfigureAwait(false);
+            await opened.Runtime.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Unmounts and deletes what is left under a root, and its cgroup parent if empty.</summary>
+    private static void RemoveLeftovers(string root, string owner)
     {
         try
         {
@@ -145,79 +230,76 @@ internal static class SharedEngine
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ContainersException)
         {
-            // Another process is removing it too, or it is not ours to remove; the next sweep tries again.
+            // Busy, or removed by another process meanwhile; the next sweep tries again.
         }
-    }
 
-    /// <summary>Removes an empty cgroup parent; one that still holds processes, or that sits beside another process's cgroup, stays.</summary>
-    private static void RemoveCgroupParent(string path)
-    {
         try
         {
-            using var parent = Cgroup.Open(CgroupLayout.Current, CgroupPath.Parse(path));
-            if (parent.Exists)
-            {
-                parent.DeleteAsync(TimeSpan.Zero).GetAwaiter().GetResult();
-            }
+            using var cgroupParent = Cgroup.Open(CgroupLayout.Current, CgroupPath.Parse(CgroupPrefix + owner));
+            cgroupParent.DeleteAsync(TimeSpan.Zero).GetAwaiter().GetResult();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ContainersException)
+        catch (Exception e) when (e is IOException or ContainersException)
         {
-            // Still busy; the next sweep from this cgroup tries again.
+            // Never made (no container ran), still busy, or not beside this process's cgroup.
         }
     }
 
-    /// <summary>At process exit: removes every container of the engine, then the engine and its root.</summary>
-    private static void Shutdown()
+    /// <summary>
+    /// Removes every container and network of the engine, then its root and cgroup parent; a
+    /// later <see cref="GetAsync"/> makes a new engine. Runs at process exit; a test runner that
+    /// kills its host before that finishes leaves the rest to the next process's sweep, so test
+    /// suites call this when they are done.
+    /// </summary>
+    internal static async Task ShutdownAsync()
     {
-        ContainerEngine? engine;
-        BuiltinRuntime? runtime;
-        lock (Gate)
+        Opened? opened;
+        await Gate.WaitAsync().ConfigureAwait(false);
+        try
         {
-            (engine, runtime) = (_engine, _runtime);
-            (_engine, _runtime) = (null, null);
+            opened = _current;
+            _current = null;
+        }
+        finally
+        {
+            Gate.Release();
         }
 
-        if (engine is null || runtime is null)
+        if (opened is null)
         {
             return;
         }
 
-        var removal = Task.Run(async () =>
-        {
-            using var timeout = new CancellationTokenSource(ShutdownTimeout);
-            foreach (var container in await engine.ListAsync(timeout.Token).ConfigureAwait(false))
-            {
-                try
-                {
-                    await engine.RemoveAsync(container.Id, force: true, timeout.Token).ConfigureAwait(false);
-                }
-                catch (NotFoundException)
-                {
-                    // Removed meanwhile.
-                }
-            }
-
-            await engine.DisposeAsync().ConfigureAwait(false);
-            await runtime.DisposeAsync().ConfigureAwait(false);
-        });
         try
         {
-            removal.Wait(ShutdownTimeout);
+            await DrainAsync(opened).ConfigureAwait(false);
         }
-        catch (AggregateException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ContainersException or OperationCanceledException)
         {
-            // The process is ending: what is left, the shim and the next sweep remove.
+            // What the engine could not remove, the removal of the tree below does.
         }
 
-        RemoveRoot(Root);
-        RemoveCgroupParent(CgroupParent);
+        RemoveLeftovers(Root, Owner);
         try
         {
-            // Only when no other process has a root there; one making its root now recreates it.
+            // Only when no other process has a root there; one making its root now makes it again.
             Directory.Delete(Parent);
         }
         catch (IOException)
         {
         }
     }
+
+    private static void OnProcessExit(object? sender, EventArgs e)
+    {
+        try
+        {
+            // The process is ending: what this does not finish in time, the shim and the next sweep remove.
+            Task.Run(ShutdownAsync).Wait(ShutdownTimeout);
+        }
+        catch (AggregateException)
+        {
+        }
+    }
+
+    private sealed record Opened(ContainerEngine Engine, BuiltinRuntime Runtime);
 }

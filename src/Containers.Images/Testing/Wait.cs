@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.RegularExpressions;
 using Containers.Errors;
 using Containers.Images.Testing.Strategies;
@@ -38,6 +39,54 @@ public static class Wait
         }
 
         return new FileWaitStrategy(path);
+    }
+
+    /// <summary>Ready once <paramref name="command"/>, run in the container as <c>docker exec</c> would, exits 0.</summary>
+    public static IWaitStrategy ForCommand(params string[] command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (command.Length == 0 || command.Any(string.IsNullOrEmpty))
+        {
+            throw new InvalidArgumentException("the command to wait for is empty or has an empty argument; give the program and its arguments");
+        }
+
+        return new CommandWaitStrategy([.. command]);
+    }
+
+    /// <summary>
+    /// Ready once something in the container listens on TCP <paramref name="containerPort"/> (read
+    /// from its socket table, so the image needs no tools) and, when the port is published, a
+    /// connection to it through 127.0.0.1 succeeds.
+    /// </summary>
+    public static IWaitStrategy ForPort(int containerPort)
+    {
+        RequirePort(containerPort);
+        return new PortWaitStrategy(containerPort);
+    }
+
+    /// <summary>
+    /// Ready once <c>GET <paramref name="path"/></c> to the container's published
+    /// <paramref name="containerPort"/>, through 127.0.0.1, answers <paramref name="status"/>
+    /// (redirects are not followed). The port must be published with <see cref="ContainerBuilder.WithPortBinding(int)"/>.
+    /// </summary>
+    public static IWaitStrategy ForHttp(string path, int containerPort, HttpStatusCode status = HttpStatusCode.OK)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!path.StartsWith('/') || path.StartsWith("//", StringComparison.Ordinal))
+        {
+            throw new InvalidArgumentException($"the HTTP path \"{path}\" does not start with a single '/'; give the path and query, such as /health");
+        }
+
+        RequirePort(containerPort);
+        return new HttpWaitStrategy(path, containerPort, status);
+    }
+
+    private static void RequirePort(int containerPort)
+    {
+        if (containerPort is < 1 or > 65535)
+        {
+            throw new InvalidArgumentException($"container port {containerPort} is out of range; it must be 1 to 65535");
+        }
     }
 
     private static void RequirePositive(int occurrences)

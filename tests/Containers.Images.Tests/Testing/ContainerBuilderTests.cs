@@ -32,6 +32,29 @@ public sealed class ContainerBuilderTests : ThrowawayContainerTest
     }
 
     [Test]
+    public async Task WithImage_AReference_IsResolvedInTheLocalImagesWhenTheContainerStarts()
+    {
+        var images = new LocalImages(Root, Engine);
+        await images.AddAsync(Image, ImageReference.Parse("throwaway/busybox:test"));
+        var builder = Builder()
+            .WithLocalImages(images)
+            .WithCommand("sh", "-c", "echo from the store; exec sleep 60")
+            .WithWaitStrategy(Wait.ForLogMessage("from the store"));
+        await using var missing = builder.WithImage("throwaway/absent:test").Build();
+        await using var container = builder.WithImage("throwaway/busybox:test").Build();
+
+        Assert.ThrowsAsync<NotFoundException>(() => StartAsync(missing));
+        await StartAsync(container);
+
+        var info = await Engine.InspectAsync(container.Id);
+        Assert.Multiple(() =>
+        {
+            Assert.That(info.Image, Is.EqualTo(Image.Digest));
+            Assert.That(missing.State, Is.EqualTo(ThrowawayContainerState.Unstarted), "nothing was made for an image that is not there");
+        });
+    }
+
+    [Test]
     public void Settings_ThatCannotWork_AreRefusedWhenGiven()
     {
         var builder = new ContainerBuilder();

@@ -22,7 +22,8 @@ public sealed class SharedEngineTests : EngineTest
         }
 
         var id = container.Id;
-        var pid = (await SharedEngine.Instance.InspectAsync(id)).Pid;
+        var engine = await SharedEngine.GetAsync(CancellationToken.None);
+        var pid = (await engine.InspectAsync(id)).Pid;
         var containerDir = Path.Combine(SharedEngine.Root, "containers", id);
         var existedWhileRunning = Directory.Exists(containerDir);
 
@@ -36,12 +37,38 @@ public sealed class SharedEngineTests : EngineTest
             Assert.That(Directory.Exists(Path.Combine(SharedEngine.Root, "run", id)), Is.False, "runtime state");
             Assert.That(MountInfo.ReadSelf().Where(m => m.MountPoint.StartsWith(containerDir, StringComparison.Ordinal)).Select(m => m.MountPoint), Is.Empty, "mounts");
             Assert.That(Directory.Exists($"/proc/{pid}"), Is.False, "the container's process");
-            Assert.That((await SharedEngine.Instance.ListAsync()).Select(c => c.Id), Does.Not.Contain(id));
+            Assert.That((await engine.ListAsync()).Select(c => c.Id), Does.Not.Contain(id));
         });
     }
 
     [Test]
-    public void RemoveRootsOfDeadProcesses_RemovesADeadProcesssRootWithItsMountsAndKeepsALiveOnes()
+    public async Task AContainerWithPublishedPorts_OnTheSharedEngine_JoinsItsOwnBridgeAndIsReachedOverLoopback()
+    {
+        await using var web = new ContainerBuilder()
+            .WithImage(Image)
+            .WithCommand("sh", "-c", "mkdir -p /www; echo shared > /www/index.html; exec httpd -f -p 8080 -h /www")
+            .WithPortBinding(8080)
+            .WithWaitStrategy(Wait.ForHttp("/", 8080))
+            .Build();
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
+        {
+            await web.StartAsync(timeout.Token);
+        }
+
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        var body = await http.GetStringAsync(new Uri($"http://127.0.0.1:{web.GetMappedPort(8080)}/"));
+        var engine = await SharedEngine.GetAsync(CancellationToken.None);
+        var network = await engine.InspectNetworkAsync(SharedEngine.NetworkName);
+        Assert.Multiple(() =>
+        {
+            Assert.That(body, Is.EqualTo("shared\n"));
+            Assert.That(network.Containers.Select(c => c.Name), Does.Contain(web.Name));
+            Assert.That(network.Subnet.Contains(web.IPAddress!), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task RemoveRootsOfDeadProcesses_RemovesADeadProcesssRootWithItsMountsAndKeepsALiveOnes()
     {
         var start = SharedEngine.ProcessStart(Environment.ProcessId);
         Assert.That(start, Is.Not.Null);
@@ -55,7 +82,7 @@ public sealed class SharedEngineTests : EngineTest
         PosixFs.Mount("tmpfs", mounted, "tmpfs", 0);
         try
         {
-            SharedEngine.RemoveRootsOfDeadProcesses();
+            await SharedEngine.RemoveRootsOfDeadProcessesAsync();
 
             Assert.Multiple(() =>
             {

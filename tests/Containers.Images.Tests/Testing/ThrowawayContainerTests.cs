@@ -103,6 +103,23 @@ public sealed class ThrowawayContainerTests : ThrowawayContainerTest
     }
 
     [Test]
+    public async Task DisposeAsync_RemovesTheAnonymousVolumesOfTheImagesVolumes()
+    {
+        var image = Mutate.WithContainerConfig(Image, config => config with { Volumes = new Dictionary<string, EmptyObject> { ["/cache"] = new() } });
+        var container = Builder().WithImage(image).WithCommand("sh", "-c", "echo kept > /cache/file; echo written; exec sleep 60").WithWaitStrategy(Wait.ForLogMessage("written")).Build();
+        await StartAsync(container);
+        var volumesWhileRunning = await Engine.ListVolumesAsync();
+
+        await container.DisposeAsync();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(volumesWhileRunning.Count(volume => volume.Anonymous), Is.EqualTo(1), "the image's VOLUME became an anonymous volume");
+            Assert.That(await Engine.ListVolumesAsync(), Is.Empty);
+        });
+    }
+
+    [Test]
     public async Task StopAsync_EndsTheProcessAndKeepsTheContainerUntilDisposed()
     {
         await using var container = Builder().WithCommand("sleep", "60").Build();
