@@ -73,10 +73,10 @@ public sealed partial class ContainerEngine : IAsyncDisposable
         _snapshotter = snapshotter ?? SnapshotterSelector.Select(new SnapshotterOptions { Root = Path.Combine(root, "snapshots") }, _time);
         _containersRoot = Path.Combine(root, "containers");
         Directory.CreateDirectory(_containersRoot);
+        SweepOwnerDeathRemainsAsync().GetAwaiter().GetResult();
         foreach (var dir in Directory.EnumerateDirectories(_containersRoot))
         {
-            var file = Path.Combine(dir, RecordFile);
-            if (File.Exists(file) && JsonSerializer.Deserialize(File.ReadAllBytes(file), EngineJsonContext.Default.StoredContainer) is { } record)
+            if (ReadRecord(dir) is { } record)
             {
                 var entry = new Entry(record, dir);
                 _containers[record.Id] = entry;
@@ -96,7 +96,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
     /// <summary>
     /// Makes a container from <paramref name="spec"/>, as <c>docker create</c> does: unpacks the
     /// image, mounts a fresh writable snapshot as its rootfs, writes its OCI spec and creates it in
-    /// the runtime with its stdout and stderr piped into the log. It waits for <see cref="StartAsync"/>.
+    /// the runtime, whose shim writes its stdout and stderr to the log. It waits for <see cref="StartAsync"/>.
     /// </summary>
     /// <exception cref="AlreadyExistsException">Another container has the name.</exception>
     /// <exception cref="InvalidArgumentException">The name, command, working directory or user is not valid.</exception>
@@ -116,10 +116,12 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             Id = id,
             Name = name,
             Image = spec.Image.Digest,
-            SnapshotKey = $"container-{id}",
+            SnapshotKey = SnapshotKeyOf(id),
             StopSignal = imageConfig?.StopSignal is { Length: > 0 } stop ? Signals.Parse(stop) : SigTerm,
             AutoRemove = spec.AutoRemove,
             Created = _time.GetUtcNow(),
+            OwnerPid = Owner?.Pid ?? 0,
+            OwnerStartTime = Owner?.StartTime ?? 0,
         };
 
         var dir = Path.Combine(_containersRoot, id);
@@ -152,16 +154,15 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             var oci = BuildSpec(spec, id, rootfs);
             await OciSpecs.SaveAsync(oci, dir, cancellationToken: cancellationToken).ConfigureAwait(false);
             await SaveAsync(entry, record, CancellationToken.None).ConfigureAwait(false);
-            entry.Log = ContainerLog.Open(Path.Combine(dir, LogFile), _time);
-            var created = await _runtime.CreateAsync(new ContainerCreateRequest(id, dir) { Stdio = StdioMode.Pipes, DieWithOwner = _options.ContainersDieWithEngine }, cancellationToken).ConfigureAwait(false);
-            entry.Created = created;
-            if (created.Io.StandardInput is { } stdin)
-            {
-                // Docker without -i: the program reads end-of-file.
-                await stdin.DisposeAsync().ConfigureAwait(false);
-            }
-
-            entry.Log.Pump(created.Io.StandardOutput, created.Io.StandardError);
+            // Stdin is /dev/null, as Docker's without -i.
+            entry.Created = await _runtime.CreateAsync(
+                new ContainerCreateRequest(id, dir)
+                {
+                    LogPath = Path.Combine(dir, LogFile),
+                    DieWithOwner = _options.ContainersDieWithEngine,
+                    OwnerDeathCleanup = await OwnerDeathCleanupAsync(dir, rootfs, record.SnapshotKey, cancellationToken).ConfigureAwait(false),
+                },
+                cancellationToken).ConfigureAwait(false);
             entry.Reserved = false;
             Log.Created(_logger, id, name, record.Image);
             return await InfoAsync(entry, cancellationToken).ConfigureAwait(false);
@@ -306,7 +307,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
     public async IAsyncEnumerable<LogEntry> LogsAsync(string idOrName, bool follow = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var entry = await FindAsync(idOrName, cancellationToken).ConfigureAwait(false);
-        await foreach (var line in ContainerLog.ReadAsync(Path.Combine(entry.Directory, LogFile), entry.Log, follow, cancellationToken).ConfigureAwait(false))
+        await foreach (var line in ContainerLog.ReadAsync(Path.Combine(entry.Directory, LogFile), follow, entry.Exited.Task, cancellationToken).ConfigureAwait(false))
         {
             yield return line;
         }
@@ -331,11 +332,6 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             if (entry.Created is { } created)
             {
                 await created.DisposeAsync().ConfigureAwait(false);
-            }
-
-            if (entry.Log is { } log)
-            {
-                await log.DisposeAsync().ConfigureAwait(false);
             }
         }
 
@@ -478,24 +474,12 @@ public sealed partial class ContainerEngine : IAsyncDisposable
         }
     }
 
-    /// <summary>Undoes what create did, as far as it got: stdio and log, rootfs mount, snapshot, state directory, registration.</summary>
+    /// <summary>Undoes what create did, as far as it got: rootfs mount, snapshot, state directory (and log), registration.</summary>
     private async Task TearDownAsync(Entry entry, bool prepared)
     {
-        if (entry.Log is { } log)
-        {
-            // The runtime's container is gone, so the pipes reach their end unless a process
-            // that escaped it holds them; do not wait for that forever.
-            await Task.WhenAny(log.Completed, Task.Delay(TimeSpan.FromSeconds(5), _time)).ConfigureAwait(false);
-        }
-
         if (entry.Created is { } created)
         {
             await created.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (entry.Log is { } written)
-        {
-            await written.DisposeAsync().ConfigureAwait(false);
         }
 
         var rootfs = Path.Combine(entry.Directory, RootfsDir);
@@ -636,8 +620,6 @@ public sealed partial class ContainerEngine : IAsyncDisposable
         public TaskCompletionSource<ExitStatus> Exited { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public CreatedContainer? Created { get; set; }
-
-        public ContainerLog? Log { get; set; }
 
         public Task? Monitor { get; set; }
 

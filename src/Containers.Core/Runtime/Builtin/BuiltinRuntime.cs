@@ -50,6 +50,7 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ValidateId(request.Id);
+        CreateRequestOps.Validate(request);
         await startupSweep.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
 
         var stdio = StdioPlumbing.Create(request.Stdio);
@@ -99,6 +100,7 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
                 Stdio = request.Stdio,
                 StartImmediately = request.StartImmediately,
             });
+            CreateRequestOps.Add(plan, request);
             var shim = spawned.Value;
             spawned = null;
             handle = await ShimHandle.StartAsync(shim, plan, $"container {request.Id}", cancellationToken).ConfigureAwait(false);
@@ -482,6 +484,12 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
 
         if (reply is not { } answer)
         {
+            return ContainerStatus.Stopped;
+        }
+
+        if (answer.Argument.StartsWith("stopped", StringComparison.Ordinal))
+        {
+            // Exited, and its shim is writing the last of its log before it reports the exit.
             return ContainerStatus.Stopped;
         }
 
