@@ -499,11 +499,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             }
         }
 
-        if (Directory.Exists(entry.Directory))
-        {
-            Directory.Delete(entry.Directory, recursive: true);
-        }
-
+        // Unregistered before its directory goes: whoever sees the directory gone finds no container.
         entry.Exited.TrySetResult(new ExitStatus(entry.Record.ExitCode ?? 128 + SigKill, entry.Record.ExitSignal));
         await _registry.WaitAsync().ConfigureAwait(false);
         try
@@ -513,6 +509,11 @@ public sealed partial class ContainerEngine : IAsyncDisposable
         finally
         {
             _registry.Release();
+        }
+
+        if (Directory.Exists(entry.Directory))
+        {
+            Directory.Delete(entry.Directory, recursive: true);
         }
     }
 

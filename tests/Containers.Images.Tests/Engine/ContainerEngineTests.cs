@@ -312,14 +312,4 @@ public sealed class ContainerEngineTests : EngineTest
 
     private ISnapshotter SnapshotterOf() =>
         SnapshotterSelector.Select(new SnapshotterOptions { Root = Path.Combine(Root, "snapshots") });
-
-    private async Task WaitForLogAsync(string id, string text)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (await LogTextAsync(id) != text)
-        {
-            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"the container never logged {text.Trim()}");
-            await Task.Delay(20);
-        }
-    }
 }

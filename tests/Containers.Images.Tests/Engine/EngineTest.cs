@@ -20,11 +20,14 @@ public abstract class EngineTest
 
     private const string Busybox = "/bin/busybox";
 
-    private static readonly string[] Applets = ["sh", "echo", "cat", "id", "sleep", "test", "touch", "ls", "pwd", "env", "true", "false", "hostname"];
+    private static readonly string[] Applets = ["sh", "echo", "cat", "id", "sleep", "test", "touch", "ls", "pwd", "env", "true", "false", "hostname", "head", "tr"];
 
     private string _imageRoot = null!;
 
     protected IImage Image { get; private set; } = null!;
+
+    /// <summary>The image's one layer, a tar file, from which another process can make the image again (<see cref="ImageOf"/>).</summary>
+    protected string LayerPath => Path.Combine(_imageRoot, "layer.tar");
 
     protected string Root { get; private set; } = null!;
 
@@ -61,10 +64,13 @@ public abstract class EngineTest
 
         await File.WriteAllTextAsync(Path.Combine(tree, "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n");
         await File.WriteAllTextAsync(Path.Combine(tree, "etc", "group"), "root:x:0:\nnogroup:x:65534:\n");
-        var layer = await TarballLayer.FromDirectoryAsync(tree, Path.Combine(_imageRoot, "layer.tar"), LayerCompression.None);
-        // No ENV at all: the engine must supply Docker's default PATH for "sh" to be found.
-        Image = Mutate.SetCmd(Mutate.AppendLayers(TestImages.Empty(), layer), "sh", "-c", "echo hello");
+        Image = ImageOf(await TarballLayer.FromDirectoryAsync(tree, LayerPath, LayerCompression.None));
     }
+
+    /// <summary>The busybox image of the tests, from its layer.</summary>
+    internal static IImage ImageOf(ILayer layer) =>
+        // No ENV at all: the engine must supply Docker's default PATH for "sh" to be found.
+        Mutate.SetCmd(Mutate.AppendLayers(TestImages.Empty(), layer), "sh", "-c", "echo hello");
 
     [OneTimeTearDown]
     public async Task RemoveImageAndCgroupParent()
@@ -85,9 +91,13 @@ public abstract class EngineTest
     public void CreateEngine()
     {
         Root = Directory.CreateTempSubdirectory("engine-root-").FullName;
-        Runtime = new BuiltinRuntime(new BuiltinRuntimeOptions { StateRoot = Path.Combine(Root, "run"), CgroupParent = CgroupParent });
+        Runtime = NewRuntime(Root);
         Engine = new ContainerEngine(new EngineOptions { Root = Root }, Runtime);
     }
+
+    /// <summary>A runtime on the engine root's <c>run</c> directory, with the tests' cgroup parent.</summary>
+    internal static BuiltinRuntime NewRuntime(string root) =>
+        new(new BuiltinRuntimeOptions { StateRoot = Path.Combine(root, "run"), CgroupParent = CgroupParent });
 
     [TearDown]
     public async Task RemoveEverything()
@@ -135,11 +145,23 @@ public abstract class EngineTest
         });
     }
 
-    /// <summary>Disposes the engine and opens a new one on the same root and runtime, as a restarted process would.</summary>
-    protected async Task ReopenEngineAsync()
+    /// <summary>
+    /// Disposes the engine and opens a new one on the same root, with <paramref name="options"/>
+    /// (their root set to it), as a restarted process would; with <paramref name="newRuntime"/>, on a
+    /// new runtime too, the old one disposed as the end of its process would.
+    /// </summary>
+    protected async Task ReopenEngineAsync(EngineOptions? options = null, bool newRuntime = false)
     {
         await Engine.DisposeAsync();
-        Engine = new ContainerEngine(new EngineOptions { Root = Root }, Runtime);
+        if (newRuntime)
+        {
+            await Runtime.DisposeAsync();
+            Runtime = NewRuntime(Root);
+        }
+
+        options ??= new EngineOptions();
+        options.Root = Root;
+        Engine = new ContainerEngine(options, Runtime);
     }
 
     protected ContainerRunSpec Spec(params string[] cmd) => new(Image) { Cmd = cmd.Length == 0 ? null : cmd };
@@ -152,6 +174,17 @@ public abstract class EngineTest
         var status = await Engine.WaitAsync(info.Id, timeout.Token);
         var log = await LogTextAsync(info.Id, follow: true, timeout.Token);
         return (status, log, info);
+    }
+
+    /// <summary>Waits (up to 20 s, then fails) until the container's whole log is <paramref name="text"/>.</summary>
+    protected async Task WaitForLogAsync(string id, string text)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (await LogTextAsync(id) != text)
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"the container never logged {text.Trim()}");
+            await Task.Delay(20);
+        }
     }
 
     protected async Task<string> LogTextAsync(string id, bool follow = false, CancellationToken cancellationToken = default)

@@ -255,6 +255,10 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
 
             await WaitAsync(id, cancellationToken).ConfigureAwait(false);
         }
+        else if (status == ContainerStatus.Stopped)
+        {
+            await WaitForShimAsync(id, cancellationToken).ConfigureAwait(false);
+        }
 
         await RemoveAsync(record, cancellationToken).ConfigureAwait(false);
         LogDeleted(id);
@@ -500,6 +504,24 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
 
         using var cgroup = Cgroup.Open(layout, CgroupPath.Parse(record.CgroupPath), logger);
         return cgroup.IsFrozen ? ContainerStatus.Paused : ContainerStatus.Running;
+    }
+
+    /// <summary>
+    /// Waits until a stopped container's shim has reported the exit, which it does (and then
+    /// leaves) once the container's log holds all of its output; removing its state before would
+    /// race the shim's last writes, and hanging up on it would look like the owner's death.
+    /// </summary>
+    private async Task WaitForShimAsync(string id, CancellationToken cancellationToken)
+    {
+        owned.TryGet(id, out var handle);
+        try
+        {
+            await ShimStateDirectory.WaitAsync(handle, StateDirectory(id), cancellationToken).ConfigureAwait(false);
+        }
+        catch (UnavailableException)
+        {
+            // Its shim was killed before it reported: there is nothing to wait for.
+        }
     }
 
     private Task<ShimChannel?> ConnectAsync(string id, CancellationToken cancellationToken) =>
