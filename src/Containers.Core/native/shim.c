@@ -157,8 +157,12 @@ static void report_exit_if_drained(struct monitor *m)
         snprintf(line, sizeof(line), "exit %d %d", 128 + WTERMSIG(m->status), WTERMSIG(m->status));
     else
         snprintf(line, sizeof(line), "exit %d 0", WEXITSTATUS(m->status));
-    if (m->log)
+    if (m->log) {
+        /* Past the deadline, what the pipes hold still goes in; whatever comes after is lost. */
+        log_pump(m->log, &m->log->out);
+        log_pump(m->log, &m->log->err);
         log_close(m->log);
+    }
     write_exit_file(m, line);
     broadcast(m, line, 1);
     m->done = 1;

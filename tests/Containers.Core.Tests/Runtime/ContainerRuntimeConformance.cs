@@ -435,7 +435,7 @@ public abstract class ContainerRuntimeConformance
     [Test]
     public async Task Log_StdoutAndStderr_AreDockerJsonFileLinesWrittenByTheShim()
     {
-        var (exit, lines) = await containers.RunLoggedAsync(NewId(), "sh", "-c", "echo one; echo oops >&2; echo two; printf partial; exit 3");
+        var (exit, lines) = await containers.RunLoggedAsync(NewId(), null, "sh", "-c", "echo one; echo oops >&2; echo two; printf partial; exit 3");
         var entries = lines.Select(ParseLogLine).ToArray();
         Assert.Multiple(() =>
         {
@@ -449,7 +449,7 @@ public abstract class ContainerRuntimeConformance
     [Test]
     public async Task Log_LongLinesControlCharactersAndInvalidUtf8_AreSplitAndEscapedAsDockerDoes()
     {
-        var (_, lines) = await containers.RunLoggedAsync(NewId(), "sh", "-c", "head -c 40000 /dev/zero | tr '\\0' x; echo; printf '\\001\\377<\\n'");
+        var (_, lines) = await containers.RunLoggedAsync(NewId(), null, "sh", "-c", "head -c 40000 /dev/zero | tr '\\0' x; echo; printf '\\001\\377<\\n'");
         var entries = lines.Select(ParseLogLine).ToArray();
         Assert.Multiple(() =>
         {
@@ -463,11 +463,26 @@ public abstract class ContainerRuntimeConformance
     [Test]
     public async Task Log_WhenTheExitIsReported_HoldsAllOfTheOutput()
     {
-        var (_, lines) = await containers.RunLoggedAsync(NewId(), "seq", "1", "20000");
+        var (_, lines) = await containers.RunLoggedAsync(NewId(), null, "seq", "1", "20000");
         Assert.Multiple(() =>
         {
             Assert.That(lines, Has.Length.EqualTo(20000));
             Assert.That(ParseLogLine(lines[^1]).Log, Is.EqualTo("20000\n"));
+        });
+    }
+
+    [Test]
+    public async Task Log_AProcessLeftHoldingTheOutput_DoesNotHoldBackTheExit()
+    {
+        // Without a pid namespace the container's children outlive it, and hold its pipes.
+        var (exit, lines) = await containers.RunLoggedAsync(
+            NewId(),
+            s => s with { Linux = s.Linux! with { Namespaces = s.Linux.Namespaces!.Where(n => n.Type != "pid").ToArray() } },
+            "sh", "-c", "sleep 600 & echo bye");
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(ExitStatus.Exited(0)));
+            Assert.That(lines.Select(line => ParseLogLine(line).Log), Is.EqualTo(new[] { "bye\n" }));
         });
     }
 

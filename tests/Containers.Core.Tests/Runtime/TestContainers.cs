@@ -44,9 +44,9 @@ internal sealed class TestContainers(IContainerRuntime runtime, string cgroupPar
     /// it, waits and deletes it; returns the exit status and the log's lines as they were when
     /// the exit was reported.
     /// </summary>
-    public async Task<(ExitStatus Exit, string[] Log)> RunLoggedAsync(string id, params string[] args)
+    public async Task<(ExitStatus Exit, string[] Log)> RunLoggedAsync(string id, Func<OciSpec, OciSpec>? configure, params string[] args)
     {
-        var bundle = MakeBundle(id, null, args);
+        var bundle = MakeBundle(id, configure, args);
         var log = Path.Combine(bundle.Path, "log.jsonl");
         await using (await runtime.CreateAsync(new ContainerCreateRequest(id, bundle.Path) { LogPath = log, DieWithOwner = true }))
         {
