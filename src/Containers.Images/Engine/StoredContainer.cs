@@ -32,4 +32,7 @@ internal sealed record StoredContainer
 
     /// <summary>The start time of <see cref="OwnerPid"/>, which tells it from a later process with its pid.</summary>
     public ulong OwnerStartTime { get; init; }
+
+    /// <summary>The container's config as Docker keeps it (the image's, with the run's overrides): what a commit starts from.</summary>
+    public ContainerConfig? Config { get; init; }
 }
