@@ -186,7 +186,15 @@ public sealed partial class ContainerEngine : IAsyncDisposable
     {
         var info = await CreateAsync(spec, cancellationToken).ConfigureAwait(false);
         await StartAsync(info.Id, cancellationToken).ConfigureAwait(false);
-        return await InspectAsync(info.Id, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await InspectAsync(info.Id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotFoundException) when (spec.AutoRemove)
+        {
+            // It ran, exited and was removed already.
+            return info with { Status = ContainerStatus.Stopped };
+        }
     }
 
     /// <summary>Starts a created container's program; once it exits, its exit code is recorded (and with <see cref="ContainerRunSpec.AutoRemove"/>, it is removed).</summary>
@@ -500,7 +508,11 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             }
         }
 
-        // Unregistered before its directory goes: whoever sees the directory gone finds no container.
+        if (Directory.Exists(entry.Directory))
+        {
+            Directory.Delete(entry.Directory, recursive: true);
+        }
+
         entry.Exited.TrySetResult(new ExitStatus(entry.Record.ExitCode ?? 128 + SigKill, entry.Record.ExitSignal));
         await _registry.WaitAsync().ConfigureAwait(false);
         try
@@ -510,11 +522,6 @@ public sealed partial class ContainerEngine : IAsyncDisposable
         finally
         {
             _registry.Release();
-        }
-
-        if (Directory.Exists(entry.Directory))
-        {
-            Directory.Delete(entry.Directory, recursive: true);
         }
     }
 
