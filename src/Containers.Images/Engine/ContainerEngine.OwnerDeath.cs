@@ -45,7 +45,7 @@ public sealed partial class ContainerEngine
     {
         foreach (var dir in Directory.EnumerateDirectories(_containersRoot))
         {
-            if (ReadRecord(dir) is { OwnerPid: > 0 } record
+            if (ReadRecordFrom(dir) is { OwnerPid: > 0 } record
                 && !new ProcessIdentity(record.OwnerPid, record.OwnerStartTime).IsAlive
                 && !await InRuntimeAsync(record.Id).ConfigureAwait(false))
             {
@@ -92,7 +92,8 @@ public sealed partial class ContainerEngine
         }
     }
 
-    private static StoredContainer? ReadRecord(string dir)
+    /// <summary>The record in a container's directory, or null when it has none (or not a readable one).</summary>
+    private static StoredContainer? ReadRecordFrom(string dir)
     {
         try
         {

@@ -30,13 +30,13 @@ public sealed class EngineLogTests : EngineTest
     [Test]
     public async Task AContainerThatOutlivesItsEngine_KeepsLogging_AndTheNextEngineRecordsItsExit()
     {
-        var outlive = new EngineOptions { ContainersDieWithEngine = false };
-        await ReopenEngineAsync(outlive);
+        static void Outlive(EngineOptions options) => options.ContainersDieWithEngine = false;
+        await ReopenEngineAsync(configure: Outlive);
         var info = await Engine.RunAsync(Spec("sh", "-c", "echo first; until test -e /go; do sleep 0.05; done; echo second; exit 3"));
         await WaitForLogAsync(info.Id, "first\n");
 
         // Engine and runtime go, as their process would: the container runs on, its shim logging.
-        await ReopenEngineAsync(outlive, newRuntime: true);
+        await ReopenEngineAsync(configure: Outlive, newRuntime: true);
         Assert.That((await Engine.InspectAsync(info.Id)).Status, Is.EqualTo(ContainerStatus.Running));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var followed = LogTextAsync(info.Id, follow: true, timeout.Token);

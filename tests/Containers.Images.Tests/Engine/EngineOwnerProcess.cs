@@ -16,7 +16,7 @@ internal static class EngineOwnerProcess
     public static async Task<int> RunAsync(string root, string layerPath)
     {
         var snapshotter = SnapshotterSelector.Select(new SnapshotterOptions { Root = Path.Combine(root, "snapshots") }, TimeProvider.System);
-        var engine = new ContainerEngine(new EngineOptions { Root = root }, EngineTest.NewRuntime(root), snapshotter);
+        var engine = new ContainerEngine(new EngineOptions { Root = root, DefaultNetwork = "none" }, EngineTest.NewRuntime(root), snapshotter);
         var image = EngineTest.ImageOf(await TarballLayer.FromFileAsync(layerPath));
         var info = await engine.RunAsync(new ContainerRunSpec(image) { Cmd = ["sleep", "600"] });
         var snapshot = await ((ISnapshotDirectory)snapshotter).DirectoryOfAsync($"container-{info.Id}");

@@ -20,7 +20,8 @@ public abstract class EngineTest
 
     private const string Busybox = "/bin/busybox";
 
-    private static readonly string[] Applets = ["sh", "echo", "cat", "id", "sleep", "test", "touch", "ls", "pwd", "env", "true", "false", "hostname", "head", "tr"];
+    private static readonly string[] Applets = ["sh", "echo", "cat", "id", "sleep", "test", "touch", "ls", "pwd", "env", "true", "false", "hostname", "stat", "ln", "mkdir",
+        "nc", "ping", "wget", "httpd", "ip", "ifconfig", "grep", "seq", "tr", "head", "tail", "cut"];
 
     private string _imageRoot = null!;
 
@@ -92,7 +93,7 @@ public abstract class EngineTest
     {
         Root = Directory.CreateTempSubdirectory("engine-root-").FullName;
         Runtime = NewRuntime(Root);
-        Engine = new ContainerEngine(new EngineOptions { Root = Root }, Runtime);
+        Engine = new ContainerEngine(CreateOptions(), Runtime);
     }
 
     /// <summary>A runtime on the engine root's <c>run</c> directory, with the tests' cgroup parent.</summary>
@@ -113,20 +114,7 @@ public abstract class EngineTest
             return;
         }
 
-        // A hang in removal fails the test instead of stalling the run.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        foreach (var container in await Engine.ListAsync(timeout.Token))
-        {
-            try
-            {
-                await Engine.RemoveAsync(container.Id, force: true, timeout.Token);
-            }
-            catch (NotFoundException)
-            {
-                // An auto-removed container went meanwhile.
-            }
-        }
-
+        await RemoveAllContainersAsync();
         await Engine.DisposeAsync();
         var runtimeLeft = await Runtime.ListAsync();
         await Runtime.DisposeAsync();
@@ -146,11 +134,11 @@ public abstract class EngineTest
     }
 
     /// <summary>
-    /// Disposes the engine and opens a new one on the same root, with <paramref name="options"/>
-    /// (their root set to it), as a restarted process would; with <paramref name="newRuntime"/>, on a
-    /// new runtime too, the old one disposed as the end of its process would.
+    /// Disposes the engine and opens a new one on the same root, as a restarted process would:
+    /// optionally on another clock, with changed settings, and (<paramref name="newRuntime"/>) on a
+    /// new runtime, the old one disposed as the end of its process would.
     /// </summary>
-    protected async Task ReopenEngineAsync(EngineOptions? options = null, bool newRuntime = false)
+    protected async Task ReopenEngineAsync(TimeProvider? timeProvider = null, Action<EngineOptions>? configure = null, bool newRuntime = false)
     {
         await Engine.DisposeAsync();
         if (newRuntime)
@@ -159,12 +147,62 @@ public abstract class EngineTest
             Runtime = NewRuntime(Root);
         }
 
-        options ??= new EngineOptions();
-        options.Root = Root;
-        Engine = new ContainerEngine(options, Runtime);
+        var options = CreateOptions();
+        configure?.Invoke(options);
+        Engine = new ContainerEngine(options, Runtime, timeProvider: timeProvider);
+    }
+
+    /// <summary>
+    /// The engine's settings: the test's root, and no network by default, so that a test is fast
+    /// and touches no bridge it did not make.
+    /// </summary>
+    protected virtual EngineOptions CreateOptions() => new() { Root = Root, DefaultNetwork = "none" };
+
+    /// <summary>Removes every container of the engine, with force.</summary>
+    protected async Task RemoveAllContainersAsync()
+    {
+        // A hang in removal fails the test instead of stalling the run.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        foreach (var container in await Engine.ListAsync(timeout.Token))
+        {
+            try
+            {
+                await Engine.RemoveAsync(container.Id, force: true, timeout.Token);
+            }
+            catch (NotFoundException)
+            {
+                // An auto-removed container went meanwhile.
+            }
+        }
     }
 
     protected ContainerRunSpec Spec(params string[] cmd) => new(Image) { Cmd = cmd.Length == 0 ? null : cmd };
+
+    /// <summary>The busybox image with one more layer, made from a tree that <paramref name="build"/> fills (removed with the fixture).</summary>
+    protected async Task<IImage> ImageWithLayerAsync(Action<string> build)
+    {
+        var tree = Path.Combine(_imageRoot, $"layer-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(tree);
+        build(tree);
+        return Mutate.AppendLayers(Image, await TarballLayer.FromDirectoryAsync(tree, tree + ".tar", LayerCompression.None));
+    }
+
+    /// <summary>Inspects the container until <paramref name="condition"/> holds, failing after 30 s.</summary>
+    protected async Task<ContainerInfo> InspectUntilAsync(string id, Func<ContainerInfo, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var info = await Engine.InspectAsync(id);
+            if (condition(info))
+            {
+                return info;
+            }
+
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"the container never {what}; last seen {info.Status}, restarting {info.Restarting}, {info.RestartCount} restarts");
+            await Task.Delay(20);
+        }
+    }
 
     /// <summary>Runs a container to its end and returns its exit status and whole log text.</summary>
     protected async Task<(ExitStatus Status, string Log, ContainerInfo Info)> RunToEndAsync(ContainerRunSpec spec)
@@ -176,13 +214,13 @@ public abstract class EngineTest
         return (status, log, info);
     }
 
-    /// <summary>Waits (up to 20 s, then fails) until the container's whole log is <paramref name="text"/>.</summary>
+    /// <summary>Waits (up to 20 s, then fails) until the container's log holds <paramref name="text"/>.</summary>
     protected async Task WaitForLogAsync(string id, string text)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (await LogTextAsync(id) != text)
+        while (!(await LogTextAsync(id)).Contains(text, StringComparison.Ordinal))
         {
-            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"the container never logged {text.Trim()}");
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"container {id[..12]} never logged {text.Trim()}; its log: {await LogTextAsync(id)}");
             await Task.Delay(20);
         }
     }
