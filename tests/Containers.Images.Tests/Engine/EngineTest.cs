@@ -27,6 +27,9 @@ public abstract class EngineTest
 
     protected IImage Image { get; private set; } = null!;
 
+    /// <summary>The image's one layer, a tar file, from which another process can make the image again (<see cref="ImageOf"/>).</summary>
+    protected string LayerPath => Path.Combine(_imageRoot, "layer.tar");
+
     protected string Root { get; private set; } = null!;
 
     protected BuiltinRuntime Runtime { get; private set; } = null!;
@@ -62,10 +65,13 @@ public abstract class EngineTest
 
         await File.WriteAllTextAsync(Path.Combine(tree, "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n");
         await File.WriteAllTextAsync(Path.Combine(tree, "etc", "group"), "root:x:0:\nnogroup:x:65534:\n");
-        var layer = await TarballLayer.FromDirectoryAsync(tree, Path.Combine(_imageRoot, "layer.tar"), LayerCompression.None);
-        // No ENV at all: the engine must supply Docker's default PATH for "sh" to be found.
-        Image = Mutate.SetCmd(Mutate.AppendLayers(TestImages.Empty(), layer), "sh", "-c", "echo hello");
+        Image = ImageOf(await TarballLayer.FromDirectoryAsync(tree, LayerPath, LayerCompression.None));
     }
+
+    /// <summary>The busybox image of the tests, from its layer.</summary>
+    internal static IImage ImageOf(ILayer layer) =>
+        // No ENV at all: the engine must supply Docker's default PATH for "sh" to be found.
+        Mutate.SetCmd(Mutate.AppendLayers(TestImages.Empty(), layer), "sh", "-c", "echo hello");
 
     [OneTimeTearDown]
     public async Task RemoveImageAndCgroupParent()
@@ -93,9 +99,13 @@ public abstract class EngineTest
     public void CreateEngine()
     {
         Root = Directory.CreateTempSubdirectory("engine-root-").FullName;
-        Runtime = new BuiltinRuntime(new BuiltinRuntimeOptions { StateRoot = Path.Combine(Root, "run"), CgroupParent = CgroupParent });
+        Runtime = NewRuntime(Root);
         Engine = new ContainerEngine(CreateOptions(), Runtime);
     }
+
+    /// <summary>A runtime on the engine root's <c>run</c> directory, with the tests' cgroup parent.</summary>
+    internal static BuiltinRuntime NewRuntime(string root) =>
+        new(new BuiltinRuntimeOptions { StateRoot = Path.Combine(root, "run"), CgroupParent = CgroupParent });
 
     [TearDown]
     public async Task RemoveEverything()
@@ -132,11 +142,23 @@ public abstract class EngineTest
         });
     }
 
-    /// <summary>Disposes the engine and opens a new one on the same root and runtime, as a restarted process would; optionally on another clock.</summary>
-    protected async Task ReopenEngineAsync(TimeProvider? timeProvider = null)
+    /// <summary>
+    /// Disposes the engine and opens a new one on the same root, as a restarted process would:
+    /// optionally on another clock, with changed settings, and (<paramref name="newRuntime"/>) on a
+    /// new runtime, the old one disposed as the end of its process would.
+    /// </summary>
+    protected async Task ReopenEngineAsync(TimeProvider? timeProvider = null, Action<EngineOptions>? configure = null, bool newRuntime = false)
     {
         await Engine.DisposeAsync();
-        Engine = new ContainerEngine(CreateOptions(), Runtime, timeProvider: timeProvider);
+        if (newRuntime)
+        {
+            await Runtime.DisposeAsync();
+            Runtime = NewRuntime(Root);
+        }
+
+        var options = CreateOptions();
+        configure?.Invoke(options);
+        Engine = new ContainerEngine(options, Runtime, timeProvider: timeProvider);
     }
 
     /// <summary>Whether the fixture's tests make bridges: then they are <see cref="Bridges"/>', and each test fails if it leaves an interface.</summary>
@@ -214,6 +236,17 @@ public abstract class EngineTest
         var status = await Engine.WaitAsync(info.Id, timeout.Token);
         var log = await LogTextAsync(info.Id, follow: true, timeout.Token);
         return (status, log, info);
+    }
+
+    /// <summary>Waits (up to 20 s, then fails) until the container's log holds <paramref name="text"/>.</summary>
+    protected async Task WaitForLogAsync(string id, string text)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!(await LogTextAsync(id)).Contains(text, StringComparison.Ordinal))
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"container {id[..12]} never logged {text.Trim()}; its log: {await LogTextAsync(id)}");
+            await Task.Delay(20);
+        }
     }
 
     protected async Task<string> LogTextAsync(string id, bool follow = false, CancellationToken cancellationToken = default)
