@@ -19,6 +19,8 @@ public sealed class SharedEngineTeardown
         var cgroupParent = SharedEngine.CgroupParent;
 
         await SharedEngine.ShutdownAsync();
+        // What a child of a test that failed half way left.
+        await SharedEngine.RemoveRootsOfDeadProcessesAsync();
 
         Assert.Multiple(() =>
         {
