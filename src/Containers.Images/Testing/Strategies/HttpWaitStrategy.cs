@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 
 namespace Containers.Images.Testing.Strategies;
 
@@ -25,8 +26,11 @@ internal sealed class HttpWaitStrategy(string path, int containerPort, HttpStatu
             using var response = await client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, request.Token).ConfigureAwait(false);
             return response.StatusCode == status;
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (e is HttpRequestException or SocketException or IOException)
         {
+            // Refused or reset: the forwarder accepts first and drops the connection while the
+            // container does not listen, which HttpClient can report as a bare SocketException
+            // (ENOTCONN from reading the peer's address of a connection already reset).
             return false;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
