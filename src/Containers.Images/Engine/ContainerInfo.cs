@@ -28,6 +28,9 @@ public sealed partial record ContainerInfo
 
     public DateTimeOffset? Finished { get; init; }
 
+    /// <summary>The labels it was created with.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Its restart policy.</summary>
     public RestartPolicy Restart { get; init; } = RestartPolicy.No;
 
