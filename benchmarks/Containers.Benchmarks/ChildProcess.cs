@@ -19,4 +19,19 @@ internal static class ChildProcess
         process.WaitForExit();
         return process.ExitCode == 0 ? 0 : throw new InvalidOperationException($"{file} exited with {process.ExitCode}: {error}");
     }
+
+    /// <summary>The published NativeAOT CLI (<c>artifacts/containers/containers</c> above this directory), or null.</summary>
+    public static string? FindCli()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "artifacts", "containers", "containers");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
 }

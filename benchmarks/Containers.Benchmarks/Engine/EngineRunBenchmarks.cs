@@ -29,6 +29,8 @@ public class EngineRunBenchmarks
     private ContainerEngine engine = null!;
     private BuiltinRuntime runtime = null!;
     private IImage image = null!;
+    private string engineRoot = null!;
+    private string? cli;
 
     [GlobalSetup]
     public async Task Setup()
@@ -67,7 +69,13 @@ public class EngineRunBenchmarks
         Directory.CreateDirectory(runcRoot);
         runtime = new BuiltinRuntime(new BuiltinRuntimeOptions { StateRoot = Path.Combine("/run", $"containers-bench-engine-{Environment.ProcessId}"), CgroupParent = CgroupParent });
         // No network, as runc's bundle: a namespace of its own with only lo.
-        engine = new ContainerEngine(new EngineOptions { Root = Path.Combine(root, "engine"), DefaultNetwork = "none" }, runtime);
+        engineRoot = Path.Combine(root, "engine");
+        engine = new ContainerEngine(new EngineOptions { Root = engineRoot, DefaultNetwork = "none" }, runtime);
+
+        // The CLI finds the image by name in the same root's local images.
+        var images = new LocalImages(engineRoot);
+        await images.AddAsync(image, ImageReference.Parse("bench:latest"));
+        cli = ChildProcess.FindCli();
 
         // Unpack once: later runs find the layer's snapshot, as they would after a pull.
         var warm = await engine.RunAsync(new ContainerRunSpec(image));
@@ -97,4 +105,9 @@ public class EngineRunBenchmarks
         await engine.RemoveAsync(info.Id);
         return exit.ExitCode;
     }
+
+    [Benchmark(Description = "containers run --rm (NativeAOT)")]
+    public int Cli() => ChildProcess.Run(
+        cli ?? throw new InvalidOperationException("publish the NativeAOT CLI first: dotnet publish src/Containers.Cli -c Release -r linux-x64 -o artifacts/containers"),
+        "--root", engineRoot, "--bridge", "none", "run", "--rm", "bench:latest", "/bin/true");
 }

@@ -40,7 +40,7 @@ public class StartLatencyBenchmarks
         Directory.CreateDirectory(stateRoot);
         Directory.CreateDirectory(runcRoot);
         runtime = new BuiltinRuntime(new BuiltinRuntimeOptions { StateRoot = stateRoot });
-        cli = FindCli();
+        cli = ChildProcess.FindCli();
     }
 
     [GlobalCleanup]
@@ -78,18 +78,4 @@ public class StartLatencyBenchmarks
 
     [Benchmark(Description = "containers runtime run (NativeAOT)")]
     public int Cli() => ChildProcess.Run(cli ?? throw new InvalidOperationException("publish the NativeAOT CLI first: dotnet publish src/Containers.Cli -c Release -r linux-x64 -o artifacts/containers"), "runtime", "--root", stateRoot, "run", "--bundle", bundle.Path, "bench");
-
-    private static string? FindCli()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "artifacts", "containers", "containers");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
 }
