@@ -116,6 +116,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             Id = id,
             Name = name,
             Image = spec.Image.Digest,
+            ImageName = spec.ImageName,
             SnapshotKey = $"container-{id}",
             StopSignal = imageConfig?.StopSignal is { Length: > 0 } stop ? Signals.Parse(stop) : SigTerm,
             AutoRemove = spec.AutoRemove,
@@ -151,7 +152,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
 
             var oci = BuildSpec(spec, id, rootfs);
             await OciSpecs.SaveAsync(oci, dir, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await SaveAsync(entry, record, CancellationToken.None).ConfigureAwait(false);
+            await SaveAsync(entry, record with { Args = oci.Process?.Args ?? [] }, CancellationToken.None).ConfigureAwait(false);
             entry.Log = ContainerLog.Open(Path.Combine(dir, LogFile), _time);
             var created = await _runtime.CreateAsync(new ContainerCreateRequest(id, dir) { Stdio = StdioMode.Pipes, DieWithOwner = _options.ContainersDieWithEngine }, cancellationToken).ConfigureAwait(false);
             entry.Created = created;
@@ -575,6 +576,8 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             Id = record.Id,
             Name = record.Name,
             Image = record.Image,
+            ImageName = record.ImageName,
+            Args = record.Args,
             Status = status,
             Pid = status is ContainerStatus.Running or ContainerStatus.Paused or ContainerStatus.Created ? entry.Created?.Pid ?? 0 : 0,
             ExitCode = record.ExitCode,

@@ -46,51 +46,61 @@ internal sealed class ContainerLog : IAsyncDisposable
     /// </summary>
     public static async IAsyncEnumerable<LogEntry> ReadAsync(string path, ContainerLog? live, bool follow, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        long offset = 0;
         var pending = new ArrayBufferWriter<byte>();
         var entries = new List<LogEntry>();
-        while (true)
+        var buffer = new byte[64 * 1024];
+        // Opened once and kept: a container removed while its log is read (run --rm) takes the
+        // file's name away, not the lines still to be read from it.
+        FileStream? stream = null;
+        try
         {
-            var changed = live?._changed.Task;
-            var done = live is null || live.Completed.IsCompleted;
-            if (File.Exists(path))
+            while (true)
             {
-                await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, useAsync: false);
-                stream.Seek(offset, SeekOrigin.Begin);
-                var buffer = new byte[64 * 1024];
-                int read;
-                while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                var changed = live?._changed.Task;
+                var done = live is null || live.Completed.IsCompleted;
+                stream ??= TryOpen(path);
+                if (stream is not null)
                 {
-                    offset += read;
-                    pending.Write(buffer.AsSpan(0, read));
+                    int read;
+                    while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                    {
+                        pending.Write(buffer.AsSpan(0, read));
+                    }
+
+                    var data = pending.WrittenSpan;
+                    var consumed = 0;
+                    int newline;
+                    while ((newline = data[consumed..].IndexOf((byte)'\n')) >= 0)
+                    {
+                        entries.Add(Parse(data.Slice(consumed, newline)));
+                        consumed += newline + 1;
+                    }
+
+                    var rest = data[consumed..].ToArray();
+                    pending.Clear();
+                    pending.Write(rest);
                 }
 
-                var data = pending.WrittenSpan;
-                var consumed = 0;
-                int newline;
-                while ((newline = data[consumed..].IndexOf((byte)'\n')) >= 0)
+                foreach (var entry in entries)
                 {
-                    entries.Add(Parse(data.Slice(consumed, newline)));
-                    consumed += newline + 1;
+                    yield return entry;
                 }
 
-                var rest = data[consumed..].ToArray();
-                pending.Clear();
-                pending.Write(rest);
-            }
+                entries.Clear();
+                if (!follow || done || live is null)
+                {
+                    yield break;
+                }
 
-            foreach (var entry in entries)
+                await Task.WhenAny(changed!, live.Completed).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (stream is not null)
             {
-                yield return entry;
+                await stream.DisposeAsync().ConfigureAwait(false);
             }
-
-            entries.Clear();
-            if (!follow || done || live is null)
-            {
-                yield break;
-            }
-
-            await Task.WhenAny(changed!, live.Completed).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -103,6 +113,18 @@ internal sealed class ContainerLog : IAsyncDisposable
 
         await _writer.DisposeAsync().ConfigureAwait(false);
         Signal();
+    }
+
+    private static FileStream? TryOpen(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, useAsync: false);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,0 +1,21 @@
+using System.CommandLine;
+
+namespace Containers.Cli.Commands;
+
+/// <summary>The docker-shaped top-level commands, by name, each built only when it is the one asked for.</summary>
+internal static class DockerCommands
+{
+    public static (string Name, Func<Command> Create)[] All(CliContext cli) =>
+    [
+        ("run", () => RunCommand.Run(cli)),
+        ("create", () => RunCommand.Create(cli)),
+        ("ps", () => PsCommand.Create(cli)),
+        ("start", () => LifecycleCommands.Start(cli)),
+        ("stop", () => LifecycleCommands.Stop(cli)),
+        ("kill", () => LifecycleCommands.Kill(cli)),
+        ("rm", () => LifecycleCommands.Remove(cli)),
+        ("wait", () => LifecycleCommands.Wait(cli)),
+        ("logs", () => LogsCommand.Create(cli)),
+        ("inspect", () => InspectCommand.Create(cli)),
+    ];
+}
