@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using Containers.Cgroups;
 using Containers.Processes;
@@ -56,7 +55,7 @@ public class StartLatencyBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "runc run")]
-    public int RuncRun() => RunProcess(Runc, "--root", runcRoot, "run", "--bundle", bundle.Path, "bench");
+    public int RuncRun() => ChildProcess.Run(Runc, "--root", runcRoot, "run", "--bundle", bundle.Path, "bench");
 
     [Benchmark(Description = "library: create, start, wait, delete")]
     public async Task<int> Library()
@@ -78,21 +77,7 @@ public class StartLatencyBenchmarks
     }
 
     [Benchmark(Description = "containers runtime run (NativeAOT)")]
-    public int Cli() => RunProcess(cli ?? throw new InvalidOperationException("publish the NativeAOT CLI first: dotnet publish src/Containers.Cli -c Release -r linux-x64 -o artifacts/containers"), "runtime", "--root", stateRoot, "run", "--bundle", bundle.Path, "bench");
-
-    private static int RunProcess(string file, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0 ? 0 : throw new InvalidOperationException($"{file} exited with {process.ExitCode}: {error}");
-    }
+    public int Cli() => ChildProcess.Run(cli ?? throw new InvalidOperationException("publish the NativeAOT CLI first: dotnet publish src/Containers.Cli -c Release -r linux-x64 -o artifacts/containers"), "runtime", "--root", stateRoot, "run", "--bundle", bundle.Path, "bench");
 
     private static string? FindCli()
     {

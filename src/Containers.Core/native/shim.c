@@ -273,16 +273,24 @@ static void serve(struct monitor *m)
 static int listen_on(const char *dir)
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int dirfd = -1;
     if (snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/shim.sock", dir) >= (int)sizeof(addr.sun_path)) {
-        errno = ENAMETOOLONG;
-        return -1;
+        /* A deep state root outgrows sun_path's 108 bytes: bind through the directory's fd. */
+        dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (dirfd < 0)
+            return -1;
+        snprintf(addr.sun_path, sizeof(addr.sun_path), "/proc/self/fd/%d/shim.sock", dirfd);
     }
     unlink(addr.sun_path);
     int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-    if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 16) < 0)
-        return -1;
-    chmod(addr.sun_path, 0600);
-    return fd;
+    int ok = fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 && listen(fd, 16) == 0;
+    if (ok)
+        chmod(addr.sun_path, 0600);
+    int saved = errno;
+    if (dirfd >= 0)
+        close(dirfd);
+    errno = saved;
+    return ok ? fd : -1;
 }
 
 static void write_id_map(int owner, pid_t pid, const char *file, const char *text)

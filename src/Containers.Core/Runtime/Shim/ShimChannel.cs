@@ -16,6 +16,9 @@ internal sealed class ShimChannel : IDisposable
     private readonly Socket socket;
     private readonly byte[] peek = new byte[1];
 
+    /// <summary>sun_path's size, the terminating NUL included.</summary>
+    private const int MaxSocketPath = 108;
+
     private ShimChannel(Socket socket) => this.socket = socket;
 
     private int Fd => (int)socket.SafeHandle.DangerousGetHandle();
@@ -36,8 +39,16 @@ internal sealed class ShimChannel : IDisposable
     public static async ValueTask<ShimChannel?> TryConnectAsync(string socketPath, CancellationToken cancellationToken)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
+        var directory = -1;
         try
         {
+            if (Encoding.UTF8.GetByteCount(socketPath) >= MaxSocketPath)
+            {
+                // Past sun_path's limit (a deep state root): connect through the directory's fd, as the shim binds.
+                directory = OpenPath(Path.GetDirectoryName(socketPath)!);
+                socketPath = $"/proc/self/fd/{directory}/{Path.GetFileName(socketPath)}";
+            }
+
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken).ConfigureAwait(false);
             return new ShimChannel(socket);
         }
@@ -47,6 +58,19 @@ internal sealed class ShimChannel : IDisposable
             socket.Dispose();
             return null;
         }
+        finally
+        {
+            if (directory >= 0)
+            {
+                LibC.Close(directory);
+            }
+        }
+    }
+
+    private static int OpenPath(string directory)
+    {
+        var fd = LibC.Open(directory, LibC.O_PATH | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0);
+        return fd >= 0 ? fd : throw Errno.ToException("open", directory);
     }
 
     public void Send(string text) => Send(Encoding.UTF8.GetBytes(text));
