@@ -23,7 +23,8 @@ internal static class ContainerText
     /// <summary>The command, quoted, cut to 20 characters with an ellipsis unless <paramref name="full"/>.</summary>
     public static string Command(ContainerInfo info, bool full)
     {
-        var command = string.Join(' ', info.Args);
+        // docker's own rendering: arguments holding a space in single quotes, the program as it is.
+        var command = string.Join(' ', info.Args.Select((arg, i) => i > 0 && arg.Contains(' ', StringComparison.Ordinal) ? $"'{arg}'" : arg));
         if (!full && command.Length > CommandLength)
         {
             command = string.Concat(command.AsSpan(0, CommandLength - 1), "…");
