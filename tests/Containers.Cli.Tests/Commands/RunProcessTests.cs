@@ -1,0 +1,39 @@
+namespace Containers.Cli.Tests.Commands;
+
+/// <summary>run as its own process: signals passed on to the container, and -d containers that outlive the command.</summary>
+public sealed class RunProcessTests : ContainerCliTest
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [TestCase(15, 7)]
+    [TestCase(2, 8)]
+    public async Task Run_Foreground_PassesTheSignalOnAndExitsWithTheContainersCode(int signal, int code)
+    {
+        using var run = CliProcess.Start(
+            "--root", Root, "run", "--rm", Image,
+            "sh", "-c", $"trap 'echo caught; exit {code}' TERM INT; echo ready; while true; do sleep 0.1; done");
+        await run.WaitForOutputAsync("ready", Timeout);
+
+        run.Signal(signal);
+
+        Assert.That(await run.WaitForExitAsync(Timeout), Is.EqualTo(code), run.Stderr);
+        Assert.That(run.Stdout, Is.EqualTo("ready\ncaught\n"));
+        Assert.That(await CliOkAsync("ps", "-a", "-q"), Is.Empty, "--rm removed it");
+    }
+
+    [Test]
+    public async Task Run_Detached_KeepsRunningAndLoggingAfterTheCommandExits()
+    {
+        var (code, stdout, stderr) = await CliProcess.RunAsync(
+            Timeout, "--root", Root, "run", "-d", "--name", "bg", Image, "sh", "-c", "echo started; sleep 0.5; echo later; sleep 1000");
+
+        Assert.That(code, Is.Zero, stderr);
+        Assert.That(stdout.Trim(), Does.Match("^[0-9a-f]{64}$"));
+        Assert.That(await CliOkAsync("ps", "-q"), Is.EqualTo(stdout.Trim()[..12]), "still running");
+        using var follow = CliProcess.Start("--root", Root, "logs", "-f", "bg");
+        await follow.WaitForOutputAsync("started\nlater\n", Timeout);
+        await CliOkAsync("kill", "bg");
+        Assert.That(await follow.WaitForExitAsync(Timeout), Is.Zero, "logs -f ends with the container's output");
+        Assert.That(await CliOkAsync("rm", "bg"), Is.EqualTo("bg"));
+    }
+}
