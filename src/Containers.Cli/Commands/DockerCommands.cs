@@ -17,5 +17,6 @@ internal static class DockerCommands
         ("wait", () => LifecycleCommands.Wait(cli)),
         ("logs", () => LogsCommand.Create(cli)),
         ("inspect", () => InspectCommand.Create(cli)),
+        (PortProxy.CommandName, () => PortProxyCommand.Create(cli)),
     ];
 }

@@ -48,7 +48,13 @@ internal static class LifecycleCommands
         var containers = ContainersArgument();
         var command = new Command("rm", "Remove containers and everything they had: rootfs, writable layer, log") { force, containers };
         cli.SetAction(command, (result, session, cancellationToken) =>
-            ForEachAsync(cli, result.GetRequiredValue(containers), id => session.Engine.RemoveAsync(id, result.GetValue(force), cancellationToken)));
+            ForEachAsync(cli, result.GetRequiredValue(containers), async id =>
+            {
+                var full = (await session.Engine.InspectAsync(id, cancellationToken).ConfigureAwait(false)).Id;
+                await session.Engine.RemoveAsync(full, result.GetValue(force), cancellationToken).ConfigureAwait(false);
+                // A detached container's published ports go with it.
+                await PortProxy.StopAsync(session.Root, full, cancellationToken).ConfigureAwait(false);
+            }));
         return command;
     }
 
