@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the image side: the content store in its three roles, image names, leases and GC, and the snapshotter with its unpacker and GC.</summary>
+/// <summary>Registers the image side: the content store in its three roles, image names, leases and GC, <see cref="LocalImages"/> over them, and the snapshotter with its unpacker and GC.</summary>
 public static class ContainerImagesServiceCollectionExtensions
 {
     public static IServiceCollection AddContainerImages(this IServiceCollection services, Action<ContentStoreOptions>? configure = null)
@@ -42,6 +42,15 @@ public static class ContainerImagesServiceCollectionExtensions
             sp.GetRequiredService<ILeaseManager>(),
             sp.GetService<TimeProvider>(),
             sp.GetService<ILogger<ContentGarbageCollector>>()));
+        services.TryAddSingleton(sp => new LocalImages(
+            sp.GetRequiredService<IContentStore>(),
+            sp.GetRequiredService<IImageStore>(),
+            sp.GetRequiredService<ILeaseManager>(),
+            sp.GetRequiredService<ContentGarbageCollector>(),
+            Path.Combine(StateRoot(sp), "tmp"),
+            sp.GetService<IImageUsage>(),
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILogger<LocalImages>>()));
         services.AddOptions<SnapshotterOptions>();
         services.TryAddSingleton<ISnapshotter>(sp => SnapshotterSelector.Select(
             sp.GetRequiredService<IOptions<SnapshotterOptions>>().Value,
@@ -57,8 +66,10 @@ public static class ContainerImagesServiceCollectionExtensions
     /// <summary>
     /// Adds the <see cref="ContainerEngine"/> over the default <see cref="IContainerRuntime"/> and the
     /// <see cref="ISnapshotter"/>, with everything <see cref="AddContainerImages"/> and
-    /// <c>AddContainerRuntime</c> register. Unless <see cref="SnapshotterOptions.Root"/> is set, snapshots
-    /// live in the engine's root.
+    /// <c>AddContainerRuntime</c> register. Unless <see cref="SnapshotterOptions.Root"/> or
+    /// <see cref="ContentStoreOptions.Root"/> is set, snapshots and images live in the engine's root,
+    /// laid out as <see cref="LocalImages(string, IImageUsage?, TimeProvider?, ILoggerFactory?)"/> expects. The engine is the
+    /// <see cref="IImageUsage"/> of <see cref="LocalImages"/>, so an image its containers use is not removed.
     /// </summary>
     public static IServiceCollection AddContainerEngine(this IServiceCollection services, Action<EngineOptions>? configure = null)
     {
@@ -73,13 +84,23 @@ public static class ContainerImagesServiceCollectionExtensions
 
         services.AddOptions<SnapshotterOptions>().PostConfigure<IOptions<EngineOptions>>((snapshots, engine) =>
             snapshots.Root ??= Path.Combine(engine.Value.Root, "snapshots"));
+        services.AddOptions<ContentStoreOptions>().PostConfigure<IOptions<EngineOptions>>((content, engine) =>
+            content.Root ??= Path.Combine(engine.Value.Root, "content"));
         services.TryAddSingleton(sp => new ContainerEngine(
             sp.GetRequiredService<IOptions<EngineOptions>>().Value,
             sp.GetRequiredService<IContainerRuntime>(),
             sp.GetRequiredService<ISnapshotter>(),
             sp.GetService<TimeProvider>(),
             sp.GetService<ILogger<ContainerEngine>>()));
+        services.TryAddSingleton<IImageUsage>(sp => new EngineImageUsage(sp.GetRequiredService<ContainerEngine>()));
         return services;
+    }
+
+    /// <summary>The engine as <see cref="IImageUsage"/>, in a wrapper the container does not dispose: the engine is disposed once, as itself.</summary>
+    private sealed class EngineImageUsage(ContainerEngine engine) : IImageUsage
+    {
+        public ValueTask<IReadOnlyList<string>> ContainersUsingAsync(Digest manifest, CancellationToken cancellationToken = default) =>
+            engine.ContainersUsingAsync(manifest, cancellationToken);
     }
 
     // Image names and leases live beside the content directory, under the same root.

@@ -175,6 +175,9 @@ public sealed record ImageReference : ISpanParsable<ImageReference>
     /// </summary>
     public string ToFamiliarString() => Format(FamiliarName());
 
+    /// <summary>Docker's short form of the name alone, as <c>docker images</c> shows the repository: <c>nginx</c>, <c>user/app</c>, <c>localhost:5000/a/b</c>.</summary>
+    public string ToFamiliarName() => FamiliarName();
+
     private string FamiliarName()
     {
         if (!IsDockerHub)

@@ -68,12 +68,7 @@ internal static class ImageCommand
                 var layer = Directory.Exists(from)
                     ? await TarballLayer.FromDirectoryAsync(from, temp, result.GetValue(compression), cancellationToken).ConfigureAwait(false)
                     : await TarballLayer.FromArchiveAsync(from, temp, result.GetValue(compression), cancellationToken).ConfigureAwait(false);
-                var created = DateTimeOffset.UtcNow;
-                IImage built = Mutate.AppendLayers(Mutate.SetCreated(Image.Empty(), created), [new LayerAddition(layer, new HistoryEntry
-                {
-                    Created = created,
-                    CreatedBy = $"containers image import {from}",
-                })]);
+                var built = RootfsImage.Create(layer, from, new ImportOptions(), DateTimeOffset.UtcNow);
                 if (result.GetValue(cmd) is { Length: > 0 } words)
                 {
                     built = Mutate.SetCmd(built, words);

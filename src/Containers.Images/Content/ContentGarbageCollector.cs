@@ -95,16 +95,8 @@ public sealed partial class ContentGarbageCollector
             return [];
         }
 
-        var bytes = await _content.ReadBlobAsync(descriptor, OciDocuments.MaxManifestSize, cancellationToken).ConfigureAwait(false);
-        if (descriptor.MediaType.IsIndex)
-        {
-            var index = OciDocuments.ParseIndex(bytes, descriptor.MediaType, $"index {descriptor.Digest}");
-            return index.Subject is null ? index.Manifests : [.. index.Manifests, index.Subject];
-        }
-
-        var manifest = OciDocuments.ParseManifest(bytes, descriptor.MediaType, $"manifest {descriptor.Digest}");
-        IEnumerable<Descriptor> children = [manifest.Config, .. manifest.Layers];
-        return manifest.Subject is null ? children : children.Append(manifest.Subject);
+        var (children, subject) = await ContentTree.LinksAsync(_content, descriptor, cancellationToken).ConfigureAwait(false);
+        return subject is null ? children : children.Append(subject);
     }
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Garbage collection removed {Removed} blobs ({Bytes} bytes), kept {Kept}, ended {Leases} expired leases")]

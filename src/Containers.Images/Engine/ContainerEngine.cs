@@ -121,10 +121,11 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             StopSignal = imageConfig?.StopSignal is { Length: > 0 } stop ? Signals.Parse(stop) : SigTerm,
             AutoRemove = spec.AutoRemove,
             Created = _time.GetUtcNow(),
+            Config = CommitConfig.FromRun(imageConfig, spec),
         };
 
         var dir = Path.Combine(_containersRoot, id);
-        var entry = new Entry(record, dir) { Reserved = true };
+        var entry = new Entry(record, dir) { Reserved = true, Image = spec.Image };
         await _registry.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -648,5 +649,8 @@ public sealed partial class ContainerEngine : IAsyncDisposable
 
         /// <summary>Its name is taken but create has not finished.</summary>
         public bool Reserved { get; set; }
+
+        /// <summary>The image it was made from, when this engine made it (commit falls back on it).</summary>
+        public IImage? Image { get; init; }
     }
 }

@@ -32,4 +32,7 @@ internal sealed record StoredContainer
     public int? ExitCode { get; init; }
 
     public int? ExitSignal { get; init; }
+
+    /// <summary>The container's config as Docker keeps it (the image's, with the run's overrides): what a commit starts from.</summary>
+    public ContainerConfig? Config { get; init; }
 }

@@ -40,8 +40,8 @@ public static class Compression
         : head.Length >= 4 && head[0] == 0x28 && head[1] == 0xb5 && head[2] == 0x2f && head[3] == 0xfd ? LayerCompression.Zstd
         : LayerCompression.None;
 
-    /// <summary>Replays bytes already read from a stream before reading on from it.</summary>
-    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) : ReadOnlyStream
+    /// <summary>Replays bytes already read from a stream before reading on from it; disposing it disposes the stream unless <paramref name="leaveOpen"/>.</summary>
+    internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner, bool leaveOpen = false) : ReadOnlyStream
     {
         private ReadOnlyMemory<byte> _prefix = prefix;
 
@@ -65,7 +65,7 @@ public static class Compression
 
         protected override void Dispose(bool disposing)
         {
-            if (disposing)
+            if (disposing && !leaveOpen)
             {
                 inner.Dispose();
             }

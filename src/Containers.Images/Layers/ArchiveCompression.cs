@@ -72,6 +72,22 @@ internal static class ArchiveDecompression
     }
 
     /// <summary>
+    /// Reads the tar out of <paramref name="archive"/>, decompressed as it is read, sniffing the
+    /// compression from its first bytes. The stream is read forward only and left open: bzip2
+    /// streams after the first one are not read from it.
+    /// </summary>
+    /// <param name="name">What the archive is called in errors.</param>
+    /// <exception cref="InvalidArgumentException">The archive is xz-compressed.</exception>
+    public static async ValueTask<(Stream Tar, ArchiveCompression Compression)> OpenAsync(Stream archive, string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        var head = new byte[MagicLength];
+        var read = await archive.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        var compression = Detect(head.AsSpan(0, read));
+        return (OpenDecompressing(new Compression.PrefixedStream(head.AsMemory(0, read), archive, leaveOpen: true), compression, name), compression);
+    }
+
+    /// <summary>
     /// Wraps <paramref name="compressed"/> (positioned at the magic bytes) so that reading it yields
     /// the tar; disposing the result disposes <paramref name="compressed"/>. bzip2 streams one after
     /// another, as pbzip2 writes them, are read as one if <paramref name="compressed"/> can seek.

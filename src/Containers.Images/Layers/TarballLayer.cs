@@ -56,13 +56,35 @@ public sealed class TarballLayer : ILayer
         ArgumentException.ThrowIfNullOrEmpty(archive);
         ArgumentException.ThrowIfNullOrEmpty(blobPath);
         var (tar, archiveCompression) = await ArchiveDecompression.OpenAsync(archive, cancellationToken).ConfigureAwait(false);
+        return await FromTarAsync(tar, archiveCompression, archive, blobPath, compression, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// As <see cref="FromArchiveAsync(string, string, LayerCompression, CancellationToken)"/>, from a
+    /// stream read forward once (standard input, an upload); the stream is left open.
+    /// </summary>
+    /// <param name="name">What the archive is called in errors (<c>-</c> for standard input).</param>
+    public static async ValueTask<TarballLayer> FromArchiveAsync(Stream archive, string name, string blobPath, LayerCompression compression = LayerCompression.Gzip, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentException.ThrowIfNullOrEmpty(blobPath);
+        var (tar, archiveCompression) = await ArchiveDecompression.OpenAsync(archive, name, cancellationToken).ConfigureAwait(false);
+        return await FromTarAsync(tar, archiveCompression, name, blobPath, compression, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A layer of a blob <see cref="LayerWriter"/> has just written to <paramref name="blobPath"/>.</summary>
+    internal static TarballLayer FromWritten(string blobPath, WrittenLayer written) =>
+        new(System.IO.Path.GetFullPath(blobPath), written.Digest, written.DiffId, written.Size, written.MediaType);
+
+    private static async ValueTask<TarballLayer> FromTarAsync(Stream tar, ArchiveCompression archiveCompression, string archive, string blobPath, LayerCompression compression, CancellationToken cancellationToken)
+    {
         var reader = new Tar.TarReader(tar, new Tar.TarReaderOptions { Subject = $"archive \"{archive}\"" });
         await using (reader.ConfigureAwait(false))
         {
             try
             {
-                var written = await WriteAsync(blobPath, compression, reader, archive, cancellationToken).ConfigureAwait(false);
-                return new TarballLayer(System.IO.Path.GetFullPath(blobPath), written.Digest, written.DiffId, written.Size, written.MediaType);
+                return FromWritten(blobPath, await WriteAsync(blobPath, compression, reader, archive, cancellationToken).ConfigureAwait(false));
             }
             catch (Exception e) when (archiveCompression != ArchiveCompression.None && ArchiveDecompression.IsCorruption(e))
             {

@@ -8,7 +8,7 @@ namespace Containers.Images.Tests.Snapshots;
 /// What every snapshotter must do, run against each with real mounts (root only). Every test
 /// unmounts what it mounted and deletes its root; teardown fails a test that left a mount.
 /// </summary>
-public abstract class SnapshotterConformance
+public abstract partial class SnapshotterConformance
 {
     private readonly List<string> _targets = [];
     private int _nextTarget;

@@ -78,25 +78,7 @@ public static class Mutate
             }
         }
 
-        return WithContainerConfig(image, c =>
-        {
-            var env = c.Env?.ToList() ?? [];
-            foreach (var variable in variables)
-            {
-                var key = variable[..(variable.IndexOf('=', StringComparison.Ordinal) + 1)];
-                var at = env.FindIndex(e => e.StartsWith(key, StringComparison.Ordinal));
-                if (at >= 0)
-                {
-                    env[at] = variable;
-                }
-                else
-                {
-                    env.Add(variable);
-                }
-            }
-
-            return c with { Env = env };
-        });
+        return WithContainerConfig(image, c => c with { Env = MergeEnv(c.Env, variables) });
     }
 
     public static IImage SetEntrypoint(IImage image, params string[]? entrypoint) =>
@@ -122,28 +104,7 @@ public static class Mutate
     public static IImage SetLabels(IImage image, IReadOnlyDictionary<string, string?> labels)
     {
         ArgumentNullException.ThrowIfNull(labels);
-        return WithContainerConfig(image, c =>
-        {
-            var merged = new SortedDictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (k, v) in c.Labels ?? new Dictionary<string, string>())
-            {
-                merged[k] = v;
-            }
-
-            foreach (var (k, v) in labels)
-            {
-                if (v is null)
-                {
-                    merged.Remove(k);
-                }
-                else
-                {
-                    merged[k] = v;
-                }
-            }
-
-            return c with { Labels = merged };
-        });
+        return WithContainerConfig(image, c => c with { Labels = MergeLabels(c.Labels, labels) });
     }
 
     /// <summary>Adds exposed ports such as <c>80/tcp</c> or <c>53/udp</c> (a bare number means tcp).</summary>
@@ -151,16 +112,7 @@ public static class Mutate
     {
         ArgumentNullException.ThrowIfNull(ports);
         var normalized = ports.Select(NormalizePort).ToList();
-        return WithContainerConfig(image, c =>
-        {
-            var set = new SortedDictionary<string, EmptyObject>(StringComparer.Ordinal);
-            foreach (var key in (c.ExposedPorts?.Keys ?? Enumerable.Empty<string>()).Concat(normalized))
-            {
-                set[key] = EmptyObject.Instance;
-            }
-
-            return c with { ExposedPorts = set };
-        });
+        return WithContainerConfig(image, c => c with { ExposedPorts = MergePorts(c.ExposedPorts, normalized) });
     }
 
     /// <summary>Sets the image's creation time.</summary>
@@ -187,7 +139,68 @@ public static class Mutate
         return history;
     }
 
-    private static string NormalizePort(string port)
+    /// <summary>
+    /// <paramref name="env"/> with <paramref name="variables"/> (<c>KEY=value</c>, checked by the
+    /// caller) set: a key set again replaces the old value in place, a new key goes last.
+    /// </summary>
+    internal static List<string> MergeEnv(IReadOnlyList<string>? env, IEnumerable<string> variables)
+    {
+        var merged = env?.ToList() ?? [];
+        foreach (var variable in variables)
+        {
+            var key = variable[..(variable.IndexOf('=', StringComparison.Ordinal) + 1)];
+            var at = merged.FindIndex(e => e.StartsWith(key, StringComparison.Ordinal));
+            if (at >= 0)
+            {
+                merged[at] = variable;
+            }
+            else
+            {
+                merged.Add(variable);
+            }
+        }
+
+        return merged;
+    }
+
+    /// <summary><paramref name="labels"/> over <paramref name="existing"/>, sorted by key; a null value removes the label.</summary>
+    internal static SortedDictionary<string, string> MergeLabels(IReadOnlyDictionary<string, string>? existing, IEnumerable<KeyValuePair<string, string?>> labels)
+    {
+        var merged = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, v) in existing ?? new Dictionary<string, string>())
+        {
+            merged[k] = v;
+        }
+
+        foreach (var (k, v) in labels)
+        {
+            if (v is null)
+            {
+                merged.Remove(k);
+            }
+            else
+            {
+                merged[k] = v;
+            }
+        }
+
+        return merged;
+    }
+
+    /// <summary>The union of <paramref name="existing"/> and <paramref name="normalized"/> ports, sorted.</summary>
+    internal static SortedDictionary<string, EmptyObject> MergePorts(IReadOnlyDictionary<string, EmptyObject>? existing, IEnumerable<string> normalized)
+    {
+        var set = new SortedDictionary<string, EmptyObject>(StringComparer.Ordinal);
+        foreach (var key in (existing?.Keys ?? Enumerable.Empty<string>()).Concat(normalized))
+        {
+            set[key] = EmptyObject.Instance;
+        }
+
+        return set;
+    }
+
+    /// <summary><c>80</c> becomes <c>80/tcp</c>; the protocol is checked and lowered.</summary>
+    internal static string NormalizePort(string port)
     {
         var parts = port.Split('/');
         var protocol = parts.Length == 2 ? parts[1].ToLowerInvariant() : "tcp";
