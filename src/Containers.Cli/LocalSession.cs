@@ -1,6 +1,4 @@
 using Containers.Images;
-using Containers.Images.Content;
-using Containers.Images.Content.Local;
 using Containers.Images.Engine;
 using Containers.Images.Snapshots;
 
@@ -16,8 +14,7 @@ namespace Containers.Cli;
 internal sealed class LocalSession(string root) : IAsyncDisposable
 {
     private ContainerEngine? _engine;
-    private LocalContentStore? _content;
-    private LocalImageStore? _names;
+    private LocalImages? _images;
 
     /// <summary>The root, as a full path.</summary>
     public string Root { get; } = Path.GetFullPath(root);
@@ -25,9 +22,8 @@ internal sealed class LocalSession(string root) : IAsyncDisposable
     /// <summary>The engine; its containers die with this process (see <see cref="OpenEngine"/> for ones that outlive it).</summary>
     public ContainerEngine Engine => _engine ??= OpenEngine(containersDieWithEngine: true);
 
-    public IContentStore Content => _content ??= new LocalContentStore(Path.Combine(Root, "content"));
-
-    public IImageStore ImageNames => _names ??= new LocalImageStore(Path.Combine(Root, "images"));
+    /// <summary>The images; an image is in use (for <c>rmi</c>) while a container of <see cref="Engine"/> was made from it.</summary>
+    public LocalImages Images => _images ??= new LocalImages(Root, new EngineUsage(this));
 
     /// <summary>
     /// Opens the engine with the containers it creates dying with this process or not (<c>run -d</c>
@@ -47,14 +43,10 @@ internal sealed class LocalSession(string root) : IAsyncDisposable
         return _engine;
     }
 
-    /// <summary>The image a reference names in the local store.</summary>
-    /// <exception cref="Errors.NotFoundException">No local image has that name.</exception>
-    public async Task<IImage> ResolveImageAsync(string reference, CancellationToken cancellationToken = default)
-    {
-        var name = ImageReference.Parse(reference);
-        var record = await ImageNames.GetAsync(name, cancellationToken).ConfigureAwait(false);
-        return await ImageLoader.LoadImageForPlatformAsync(Content, record.Target, cancellationToken: cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>The image a name, image ID (prefix) or <c>name@digest</c> gives in the local store.</summary>
+    /// <exception cref="Errors.NotFoundException">No local image answers to it.</exception>
+    public async Task<IImage> ResolveImageAsync(string reference, CancellationToken cancellationToken = default) =>
+        await Images.ResolveAsync(reference, cancellationToken: cancellationToken).ConfigureAwait(false);
 
     public async ValueTask DisposeAsync()
     {
@@ -72,4 +64,11 @@ internal sealed class LocalSession(string root) : IAsyncDisposable
         Directory.Exists(Path.Combine(snapshots, "overlay")) ? "overlay"
         : Directory.Exists(Path.Combine(snapshots, "native")) ? "native"
         : null;
+
+    /// <summary>The engine as the images' user, opened only when an image's users are asked for.</summary>
+    private sealed class EngineUsage(LocalSession session) : IImageUsage
+    {
+        public ValueTask<IReadOnlyList<string>> ContainersUsingAsync(Digest manifest, CancellationToken cancellationToken = default) =>
+            session.Engine.ContainersUsingAsync(manifest, cancellationToken);
+    }
 }

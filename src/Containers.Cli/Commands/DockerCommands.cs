@@ -17,6 +17,14 @@ internal static class DockerCommands
         ("wait", () => LifecycleCommands.Wait(cli)),
         ("logs", () => LogsCommand.Create(cli)),
         ("inspect", () => InspectCommand.Create(cli)),
+        ("commit", () => CommitCommand.Create(cli)),
+        ("export", () => ArchiveCommands.Export(cli)),
+        ("images", () => ImageCommands.Images(cli)),
+        ("rmi", () => ImageCommands.Remove(cli)),
+        ("tag", () => ImageCommands.Tag(cli)),
+        ("import", () => ArchiveCommands.Import(cli)),
+        ("save", () => ArchiveCommands.Save(cli)),
+        ("load", () => ArchiveCommands.Load(cli)),
         (PortProxy.CommandName, () => PortProxyCommand.Create(cli)),
     ];
 }

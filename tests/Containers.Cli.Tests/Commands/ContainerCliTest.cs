@@ -1,5 +1,3 @@
-using Containers.Images;
-using Containers.Images.Content.Local;
 using Containers.Mounts;
 using Containers.Runtime.Builtin;
 using Containers.Testing;
@@ -7,8 +5,8 @@ using Containers.Testing;
 namespace Containers.Cli.Tests.Commands;
 
 /// <summary>
-/// The docker-shaped commands on a fresh <c>--root</c> for each test, with the busybox image in its
-/// store as <see cref="Image"/>. After each test every container is removed with <c>rm -f</c>, and the
+/// The docker-shaped commands on a fresh <c>--root</c> for each test, with the busybox image
+/// imported into its store (<c>containers import</c>) as <see cref="Image"/>. After each test every container is removed with <c>rm -f</c>, and the
 /// test fails if a mount under the root or a runtime container is left after that.
 /// </summary>
 [NonParallelizable]
@@ -21,6 +19,9 @@ public abstract class ContainerCliTest
     private const string CgroupParent = "dotnet-containers";
 
     private BusyboxImage _busybox = null!;
+
+    /// <summary>The busybox image's rootfs tarball.</summary>
+    protected string BusyboxTarball => _busybox.LayerPath;
 
     /// <summary>The test's <c>--root</c>.</summary>
     protected string Root { get; private set; } = null!;
@@ -41,12 +42,10 @@ public abstract class ContainerCliTest
     [SetUp]
     public async Task CreateRoot()
     {
-        // Short: the runtime's socket path, <root>/run/<64-hex id>/shim.sock, must fit in 108 bytes.
         Work = Directory.CreateTempSubdirectory("cli-").FullName;
         Root = Path.Combine(Work, "r");
-        var content = new LocalContentStore(Path.Combine(Root, "content"));
-        var descriptor = await ImageWriter.WriteAsync(content, _busybox.Image);
-        await new LocalImageStore(Path.Combine(Root, "images")).SetAsync(ImageReference.Parse(Image), descriptor);
+        var (code, _, stderr) = await CliAsync("import", _busybox.LayerPath, Image, "--change", "CMD [\"sh\", \"-c\", \"echo hello\"]");
+        Assert.That(code, Is.Zero, $"import of the busybox image: {stderr}");
     }
 
     [TearDown]
