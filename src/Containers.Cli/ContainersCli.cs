@@ -39,6 +39,15 @@ internal static class ContainersCli
             root.Add(create());
         }
 
+        if (named.Length == 1 && named[0].Name is "run" or "create")
+        {
+            // -h is run's --hostname, as in docker; help stays --help.
+            foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())
+            {
+                help.Aliases.Remove("-h");
+            }
+        }
+
         if (named.Length == 1 && named[0].Name is "run" or "create" or "exec")
         {
             // As docker's: flags end at the first argument (the image, or the container for

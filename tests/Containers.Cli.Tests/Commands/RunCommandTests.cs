@@ -37,4 +37,32 @@ public sealed class RunCommandTests : ContainerCliTest
         Assert.That(code, Is.Zero, stderr);
         Assert.That(stdout, Is.EqualTo("1 -e --rm\n"));
     }
+
+    [Test]
+    public async Task Run_Settings_ReachTheContainer()
+    {
+        var envFile = Path.Combine(Work, "env");
+        await File.WriteAllTextAsync(envFile, "# from a file\nFROM_FILE=yes\nBOTH=file\n");
+        const string Script =
+            "echo $(hostname) $(id -u) $(pwd) $FROM_FILE $BOTH; "
+            + "cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes; "
+            + "cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max; "
+            + "touch /x 2>/dev/null && echo writable || echo read-only";
+
+        var (code, stdout, stderr) = await CliAsync(
+            "run", "--rm", "-h", "box", "-u", "nobody", "-w", "/tmp", "--env-file", envFile, "-e", "BOTH=flag",
+            "-m", "64m", "--cpus", "0.5", "--pids-limit", "20", "--read-only", Image, "sh", "-c", Script);
+
+        Assert.That(code, Is.Zero, stderr);
+        Assert.That(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "box 65534 /tmp yes flag", "67108864", "20", "read-only" }));
+    }
+
+    [Test]
+    public async Task Run_Entrypoint_ReplacesTheImagesCommand()
+    {
+        var (code, stdout, stderr) = await CliAsync("run", "--rm", "--entrypoint", "echo", Image, "from", "entrypoint");
+
+        Assert.That(code, Is.Zero, stderr);
+        Assert.That(stdout, Is.EqualTo("from entrypoint\n"));
+    }
 }
