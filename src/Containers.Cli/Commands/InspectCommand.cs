@@ -1,25 +1,42 @@
 using System.CommandLine;
 using System.Text.Json;
 using Containers.Cli.Output;
+using Containers.Errors;
 
 namespace Containers.Cli.Commands;
 
-/// <summary><c>containers inspect</c>: a JSON array with one object per container, as docker's.</summary>
+/// <summary>
+/// <c>containers inspect</c>: a JSON array with one object per name given, as docker's: a
+/// container, or else an image (<c>--type</c> picks one).
+/// </summary>
 internal static class InspectCommand
 {
     public static Command Create(CliContext cli)
     {
-        var containers = LifecycleCommands.ContainersArgument();
-        var command = new Command("inspect", "Print containers' details as JSON") { containers };
+        var type = new Option<string?>("--type") { Description = "Look only for a container or only for an image" };
+        type.AcceptOnlyFromAmong("container", "image");
+        var names = new Argument<string[]>("name") { Description = "Containers (id, id prefix or name) or images (name, image ID or name@digest)", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("inspect", "Print containers' or images' details as JSON") { type, names };
         cli.SetAction(command, async (result, session, cancellationToken) =>
         {
-            var found = new List<ContainerInspect>();
+            var found = new List<Action<Utf8JsonWriter>>();
             var failed = false;
-            foreach (var id in result.GetRequiredValue(containers))
+            IReadOnlyList<Images.ImageSummary>? rows = null;
+            foreach (var name in result.GetRequiredValue(names))
             {
                 try
                 {
-                    found.Add(ContainerInspect.From(await session.Engine.InspectAsync(id, cancellationToken).ConfigureAwait(false)));
+                    if (result.GetValue(type) != "image" && await FindContainerAsync(session, name, result.GetValue(type) == "container", cancellationToken).ConfigureAwait(false) is { } container)
+                    {
+                        var inspected = ContainerInspect.From(container);
+                        found.Add(writer => JsonSerializer.Serialize(writer, inspected, CliJsonContext.Printed.ContainerInspect));
+                        continue;
+                    }
+
+                    var image = await session.Images.ResolveAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    rows ??= await session.Images.ListAsync(cancellationToken).ConfigureAwait(false);
+                    var imageInspect = ImageInspect.From(image, rows);
+                    found.Add(writer => JsonSerializer.Serialize(writer, imageInspect, CliJsonContext.Printed.ImageInspect));
                 }
                 catch (Exception e) when (ContainersCli.IsUserError(e))
                 {
@@ -29,9 +46,22 @@ internal static class InspectCommand
             }
 
             // As docker: what was found is printed even when something was not.
-            await cli.Output.WriteLineAsync(JsonSerializer.Serialize(found, CliJsonContext.Printed.ListContainerInspect)).ConfigureAwait(false);
+            await cli.Output.WriteLineAsync(CliJsonContext.Array(found)).ConfigureAwait(false);
             return failed ? ContainersCli.UserError : 0;
         });
         return command;
+    }
+
+    /// <summary>The container <paramref name="name"/> names; null when none does and an image may (unless <paramref name="required"/>).</summary>
+    private static async Task<Images.Engine.ContainerInfo?> FindContainerAsync(LocalSession session, string name, bool required, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await session.Engine.InspectAsync(name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotFoundException) when (!required)
+        {
+            return null;
+        }
     }
 }

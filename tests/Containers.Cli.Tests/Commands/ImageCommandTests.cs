@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using System.Text.Json;
 
 namespace Containers.Cli.Tests.Commands;
 
@@ -119,5 +120,34 @@ public sealed class ImageCommandTests : ContainerCliTest
         Assert.That(code, Is.EqualTo(ContainersCli.UserError));
         Assert.That(stderr, Does.StartWith("containers: invalid argument: ").And.Contain("FROB"));
         Assert.That(stderr.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Inspect_AnImage_PrintsItsIdNamesAndConfig()
+    {
+        var id = await CliOkAsync("images", "-q", "--no-trunc");
+
+        var inspected = JsonDocument.Parse(await CliOkAsync("inspect", Image)).RootElement;
+
+        Assert.That(inspected.GetArrayLength(), Is.EqualTo(1));
+        var image = inspected[0];
+        Assert.Multiple(() =>
+        {
+            Assert.That(image.GetProperty("Id").GetString(), Is.EqualTo(id));
+            Assert.That(image.GetProperty("RepoTags")[0].GetString(), Is.EqualTo(Image));
+            Assert.That(image.GetProperty("RepoDigests")[0].GetString(), Does.StartWith("busybox@sha256:"));
+            Assert.That(image.GetProperty("Config").GetProperty("Cmd").EnumerateArray().Select(a => a.GetString()), Is.EqualTo(new[] { "sh", "-c", "echo hello" }));
+            Assert.That(image.GetProperty("RootFS").GetProperty("Layers").GetArrayLength(), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Inspect_TypeContainer_DoesNotFallBackToTheImage()
+    {
+        var (code, stdout, stderr) = await CliAsync("inspect", "--type", "container", Image);
+
+        Assert.That(code, Is.EqualTo(ContainersCli.UserError));
+        Assert.That(stdout.Trim(), Is.EqualTo("[]"));
+        Assert.That(stderr, Does.StartWith("containers: not found: "));
     }
 }
