@@ -18,8 +18,8 @@ internal sealed class BusyboxImage : IDisposable
     /// <summary>The applets the image has, each a symlink to busybox in <c>/bin</c>.</summary>
     public static readonly IReadOnlyList<string> Applets =
     [
-        "sh", "echo", "cat", "id", "sleep", "test", "touch", "ls", "pwd", "env", "true", "false", "hostname",
-        "kill", "mkdir", "rm", "wc", "grep", "head", "printf", "seq",
+        "sh", "echo", "cat", "id", "sleep", "test", "touch", "ls", "pwd", "env", "true", "false", "hostname", "stat", "ln", "mkdir",
+        "nc", "ping", "wget", "httpd", "ip", "ifconfig", "grep", "seq", "tr", "head", "tail", "cut", "kill", "rm", "wc", "printf",
     ];
 
     private BusyboxImage(string directory, IImage image)

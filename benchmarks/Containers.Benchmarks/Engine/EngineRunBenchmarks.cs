@@ -66,7 +66,8 @@ public class EngineRunBenchmarks
         runcRoot = Path.Combine("/run", $"containers-bench-runc-{Environment.ProcessId}");
         Directory.CreateDirectory(runcRoot);
         runtime = new BuiltinRuntime(new BuiltinRuntimeOptions { StateRoot = Path.Combine("/run", $"containers-bench-engine-{Environment.ProcessId}"), CgroupParent = CgroupParent });
-        engine = new ContainerEngine(new EngineOptions { Root = Path.Combine(root, "engine") }, runtime);
+        // No network, as runc's bundle: a namespace of its own with only lo.
+        engine = new ContainerEngine(new EngineOptions { Root = Path.Combine(root, "engine"), DefaultNetwork = "none" }, runtime);
 
         // Unpack once: later runs find the layer's snapshot, as they would after a pull.
         var warm = await engine.RunAsync(new ContainerRunSpec(image));

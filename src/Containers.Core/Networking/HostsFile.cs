@@ -33,6 +33,12 @@ public sealed class HostsFile
         return this;
     }
 
+    /// <summary>The loopback lines every hosts file starts with: <c>localhost</c> on 127.0.0.1 and ::1.</summary>
+    public static HostsFile Loopback() =>
+        new HostsFile()
+            .Add(IPAddress.Loopback, "localhost")
+            .Add(IPAddress.IPv6Loopback, "localhost", "ip6-localhost", "ip6-loopback");
+
     /// <summary>
     /// The hosts file for <paramref name="self"/>: loopback, itself, then each other endpoint on
     /// the network that has a hostname.
@@ -41,9 +47,7 @@ public sealed class HostsFile
     {
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(network);
-        var file = new HostsFile()
-            .Add(IPAddress.Loopback, "localhost")
-            .Add(IPAddress.IPv6Loopback, "localhost", "ip6-localhost", "ip6-loopback");
+        var file = Loopback();
         if (self.Hostname is { } own)
         {
             file.Add(self.Address, own);

@@ -23,5 +23,17 @@ public sealed partial class ContainerEngine
 
         [LoggerMessage(EventId = 1506, Level = LogLevel.Information, Message = "Found container {Id} ({Name}) recorded under the engine's root; following it again")]
         public static partial void Recovered(ILogger logger, string id, string name);
+
+        [LoggerMessage(EventId = 1530, Level = LogLevel.Information, Message = "Container {Id} restarts in {Delay} by its restart policy (restart {Count})")]
+        public static partial void Restarting(ILogger logger, string id, TimeSpan delay, int count);
+
+        [LoggerMessage(EventId = 1531, Level = LogLevel.Error, Message = "Container {Id} could not be restarted by its restart policy; it stays stopped")]
+        public static partial void RestartFailed(ILogger logger, string id, Exception error);
+
+        [LoggerMessage(EventId = 1532, Level = LogLevel.Information, Message = "Exec {Program} in container {Id} as pid {Pid}")]
+        public static partial void Exec(ILogger logger, string id, string program, int pid);
+
+        [LoggerMessage(EventId = 1533, Level = LogLevel.Information, Message = "Removed volume {Name}")]
+        public static partial void VolumeRemoved(ILogger logger, string name);
     }
 }

@@ -78,7 +78,8 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             var file = Path.Combine(dir, RecordFile);
             if (File.Exists(file) && JsonSerializer.Deserialize(File.ReadAllBytes(file), EngineJsonContext.Default.StoredContainer) is { } record)
             {
-                var entry = new Entry(record, dir);
+                // A restart that an earlier engine had pending went with it.
+                var entry = new Entry(record with { Restarting = false }, dir);
                 _containers[record.Id] = entry;
                 if (record.Finished is not null)
                 {
@@ -91,6 +92,8 @@ public sealed partial class ContainerEngine : IAsyncDisposable
                 }
             }
         }
+
+        _networkReconcile = Task.Run(ReconcileNetworksAsync, CancellationToken.None);
     }
 
     /// <summary>
@@ -100,6 +103,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
     /// </summary>
     /// <exception cref="AlreadyExistsException">Another container has the name.</exception>
     /// <exception cref="InvalidArgumentException">The name, command, working directory or user is not valid.</exception>
+    /// <exception cref="NotFoundException">Its network does not exist.</exception>
     public async Task<ContainerInfo> CreateAsync(ContainerRunSpec spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -110,7 +114,10 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             throw new InvalidArgumentException($"container name \"{name}\" is not valid; use [a-zA-Z0-9][a-zA-Z0-9_.-]+");
         }
 
+        CheckRestartPolicy(spec);
+        var networking = await ResolveNetworkAsync(spec, id, cancellationToken).ConfigureAwait(false);
         var imageConfig = spec.Image.Config.Config;
+        var (volumeMounts, anonymousVolumes) = ResolveMounts(spec);
         var record = new StoredContainer
         {
             Id = id,
@@ -121,6 +128,9 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             StopSignal = imageConfig?.StopSignal is { Length: > 0 } stop ? Signals.Parse(stop) : SigTerm,
             AutoRemove = spec.AutoRemove,
             Created = _time.GetUtcNow(),
+            Mounts = volumeMounts,
+            Restart = spec.Restart.Kind == RestartPolicyKind.No ? null : spec.Restart.ToString(),
+            Networking = networking,
             Config = CommitConfig.FromRun(imageConfig, spec),
         };
 
@@ -147,23 +157,16 @@ public sealed partial class ContainerEngine : IAsyncDisposable
         {
             var unpacked = await _unpacker.UnpackAsync(spec.Image, _snapshotter, cancellationToken: cancellationToken).ConfigureAwait(false);
             var rootfs = Directory.CreateDirectory(Path.Combine(dir, RootfsDir)).FullName;
-            var mounts = await _snapshotter.PrepareAsync(record.SnapshotKey, unpacked.ChainId.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var init = await InitLayer.EnsureAsync(_snapshotter, unpacked.ChainId.ToString(), Path.Combine(dir, "init"), cancellationToken).ConfigureAwait(false);
+            var mounts = await _snapshotter.PrepareAsync(record.SnapshotKey, init, cancellationToken: cancellationToken).ConfigureAwait(false);
             prepared = true;
             SnapshotMounter.MountAll(mounts, rootfs);
 
-            var oci = BuildSpec(spec, id, rootfs);
+            var oci = await WithNetworkingAsync(BuildSpec(spec with { Hostname = networking.Hostname }, id, rootfs), networking, dir, cancellationToken).ConfigureAwait(false);
+            oci = oci with { Mounts = [.. oci.Mounts ?? [], .. await PrepareMountsAsync(record, anonymousVolumes, rootfs, cancellationToken).ConfigureAwait(false)] };
             await OciSpecs.SaveAsync(oci, dir, cancellationToken: cancellationToken).ConfigureAwait(false);
             await SaveAsync(entry, record with { Args = oci.Process?.Args ?? [] }, CancellationToken.None).ConfigureAwait(false);
-            entry.Log = ContainerLog.Open(Path.Combine(dir, LogFile), _time);
-            var created = await _runtime.CreateAsync(new ContainerCreateRequest(id, dir) { Stdio = StdioMode.Pipes, DieWithOwner = _options.ContainersDieWithEngine }, cancellationToken).ConfigureAwait(false);
-            entry.Created = created;
-            if (created.Io.StandardInput is { } stdin)
-            {
-                // Docker without -i: the program reads end-of-file.
-                await stdin.DisposeAsync().ConfigureAwait(false);
-            }
-
-            entry.Log.Pump(created.Io.StandardOutput, created.Io.StandardError);
+            await CreateInRuntimeAsync(entry, cancellationToken).ConfigureAwait(false);
             entry.Reserved = false;
             Log.Created(_logger, id, name, record.Image);
             return await InfoAsync(entry, cancellationToken).ConfigureAwait(false);
@@ -177,6 +180,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             }
 
             await TearDownAsync(entry, prepared).ConfigureAwait(false);
+            await RemoveAnonymousVolumesAsync(record).ConfigureAwait(false);
             throw;
         }
     }
@@ -189,8 +193,12 @@ public sealed partial class ContainerEngine : IAsyncDisposable
         return await InspectAsync(info.Id, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Starts a created container's program; once it exits, its exit code is recorded (and with <see cref="ContainerRunSpec.AutoRemove"/>, it is removed).</summary>
-    /// <exception cref="FailedPreconditionException">The container was started before: this engine does not restart containers.</exception>
+    /// <summary>
+    /// Starts a container's program, as <c>docker start</c> does; once it exits, its exit code is
+    /// recorded, and its restart policy applied (or with <see cref="ContainerRunSpec.AutoRemove"/>, it
+    /// is removed). A stopped container starts again on the same rootfs, its writable layer kept and
+    /// its log appended to; a running one is left as it is. Its restart count starts again from 0.
+    /// </summary>
     public async Task StartAsync(string idOrName, CancellationToken cancellationToken = default)
     {
         var entry = await FindAsync(idOrName, cancellationToken).ConfigureAwait(false);
@@ -199,13 +207,18 @@ public sealed partial class ContainerEngine : IAsyncDisposable
         {
             if (entry.Record.Started is not null || entry.Created is null)
             {
-                throw new FailedPreconditionException($"container {entry.Record.Name} ({entry.Record.Id[..12]}) has already been started; restarting is not supported yet, run a new container");
+                // It ran before, or an earlier engine created it.
+                if (entry.Record.Restarting || await StatusAsync(entry, cancellationToken).ConfigureAwait(false) is ContainerStatus.Running or ContainerStatus.Paused)
+                {
+                    return;
+                }
+
+                await RecreateAsync(entry, cancellationToken).ConfigureAwait(false);
             }
 
-            await _runtime.StartAsync(entry.Record.Id, cancellationToken).ConfigureAwait(false);
-            await SaveAsync(entry, entry.Record with { Started = _time.GetUtcNow() }, CancellationToken.None).ConfigureAwait(false);
+            entry.Restarts.Reset();
+            await LaunchAsync(entry, restartCount: 0, cancellationToken).ConfigureAwait(false);
             entry.Monitor = Task.Run(() => MonitorAsync(entry), CancellationToken.None);
-            Log.Started(_logger, entry.Record.Id);
         }
         finally
         {
@@ -221,6 +234,11 @@ public sealed partial class ContainerEngine : IAsyncDisposable
     public async Task StopAsync(string idOrName, TimeSpan grace, CancellationToken cancellationToken = default)
     {
         var entry = await FindAsync(idOrName, cancellationToken).ConfigureAwait(false);
+        if (await RequestStopAsync(entry, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
         if (await StatusAsync(entry, cancellationToken).ConfigureAwait(false) is not (ContainerStatus.Running or ContainerStatus.Paused))
         {
             return;
@@ -244,6 +262,11 @@ public sealed partial class ContainerEngine : IAsyncDisposable
     public async Task KillAsync(string idOrName, int signal = SigKill, CancellationToken cancellationToken = default)
     {
         var entry = await FindAsync(idOrName, cancellationToken).ConfigureAwait(false);
+        if ((signal == SigKill || signal == entry.Record.StopSignal) && await RequestStopAsync(entry, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
         if (await StatusAsync(entry, cancellationToken).ConfigureAwait(false) is not (ContainerStatus.Running or ContainerStatus.Paused))
         {
             throw new ConflictException($"container {entry.Record.Name} ({entry.Record.Id[..12]}) is not running; there is nothing to kill");
@@ -328,6 +351,8 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             await monitor.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
+        await DisposeNetworkingAsync().ConfigureAwait(false);
+
         foreach (var entry in _containers.Values.ToArray())
         {
             if (entry.Created is { } created)
@@ -350,7 +375,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
     }
 
     [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]+$", RegexOptions.CultureInvariant)]
-    private static partial Regex NamePattern();
+    internal static partial Regex NamePattern();
 
     private static OciSpec BuildSpec(ContainerRunSpec run, string id, string rootfs)
     {
@@ -400,50 +425,110 @@ public sealed partial class ContainerEngine : IAsyncDisposable
         };
     }
 
+    /// <summary>Records each exit of a started container, then removes it (auto-remove) or, as its restart policy says, starts it again and follows the next run.</summary>
     private async Task MonitorAsync(Entry entry)
     {
-        ExitStatus status;
-        try
+        while (true)
         {
-            status = await _runtime.WaitAsync(entry.Record.Id, _disposing.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // This engine is being disposed; whoever opens the root next records the exit.
-            return;
-        }
-        catch (ContainersException)
-        {
-            status = ExitStatus.Killed(SigKill);
-        }
-
-        await entry.Gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (Directory.Exists(entry.Directory))
-            {
-                await SaveAsync(entry, entry.Record with { Finished = _time.GetUtcNow(), ExitCode = status.ExitCode, ExitSignal = status.Signal }, CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            entry.Gate.Release();
-        }
-
-        Log.Exited(_logger, entry.Record.Id, status);
-        entry.Exited.TrySetResult(status);
-        if (entry.Record.AutoRemove)
-        {
+            ExitStatus status;
             try
             {
-                await RemoveAsync(entry, force: true, CancellationToken.None).ConfigureAwait(false);
+                status = await _runtime.WaitAsync(entry.Record.Id, _disposing.Token).ConfigureAwait(false);
             }
-            catch (NotFoundException)
+            catch (OperationCanceledException)
             {
-                // Removed by someone else first.
+                // This engine is being disposed; whoever opens the root next records the exit.
+                return;
+            }
+            catch (ContainersException)
+            {
+                status = ExitStatus.Killed(SigKill);
+            }
+
+            ExitAction action;
+            TaskCompletionSource<ExitStatus> exited;
+            await entry.Gate.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                // Decided with the exit under the gate, so a stop, start or remove sees one or the other.
+                action = AfterExit(entry, status);
+                var restart = action == ExitAction.Restart;
+                if (Directory.Exists(entry.Directory))
+                {
+                    await SaveAsync(entry, entry.Record with { Finished = _time.GetUtcNow(), ExitCode = status.ExitCode, ExitSignal = status.Signal, Restarting = restart, RestartCount = entry.Record.RestartCount + (restart ? 1 : 0) }, CancellationToken.None).ConfigureAwait(false);
+                }
+
+                await ReleaseNetworkAsync(entry, persist: true).ConfigureAwait(false);
+
+                exited = entry.Exited;
+            }
+            finally
+            {
+                entry.Gate.Release();
+            }
+
+            Log.Exited(_logger, entry.Record.Id, status);
+            exited.TrySetResult(status);
+            if (action == ExitAction.Remove)
+            {
+                try
+                {
+                    await RemoveAsync(entry, force: true, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (NotFoundException)
+                {
+                    // Removed by someone else first.
+                }
+            }
+
+            if (action != ExitAction.Restart || !await RestartAfterBackoffAsync(entry).ConfigureAwait(false))
+            {
+                return;
             }
         }
     }
+
+    /// <summary>Lets the runtime's created container run, and records the start: not finished, with <paramref name="restartCount"/> restarts.</summary>
+    private async Task LaunchAsync(Entry entry, int restartCount, CancellationToken cancellationToken)
+    {
+        await PublishPortsAsync(entry, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _runtime.StartAsync(entry.Record.Id, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await UnpublishPortsAsync(entry).ConfigureAwait(false);
+            throw;
+        }
+
+        if (entry.Exited.Task.IsCompleted)
+        {
+            entry.Exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        await SaveAsync(entry, entry.Record with { Started = _time.GetUtcNow(), Finished = null, ExitCode = null, ExitSignal = null, RestartCount = restartCount, Restarting = false }, CancellationToken.None).ConfigureAwait(false);
+        Log.Started(_logger, entry.Record.Id);
+    }
+
+    /// <summary>Creates the container in the runtime from its bundle, with its stdout and stderr piped into its log (appended to by each run).</summary>
+    private async Task CreateInRuntimeAsync(Entry entry, CancellationToken cancellationToken)
+    {
+        entry.Log ??= ContainerLog.Open(Path.Combine(entry.Directory, LogFile), _time);
+        var created = await _runtime.CreateAsync(new ContainerCreateRequest(entry.Record.Id, entry.Directory) { Stdio = StdioMode.Pipes, DieWithOwner = _options.ContainersDieWithEngine }, cancellationToken).ConfigureAwait(false);
+        entry.Created = created;
+        await AttachNetworkAsync(entry, created.Pid, cancellationToken).ConfigureAwait(false);
+        if (created.Io.StandardInput is { } stdin)
+        {
+            // Docker without -i: the program reads end-of-file.
+            await stdin.DisposeAsync().ConfigureAwait(false);
+        }
+
+        entry.Log.Pump(created.Io.StandardOutput, created.Io.StandardError);
+    }
+
+    /// <summary>Waits until the log has all of a finished run's output, but not forever: a process that escaped the container could hold its pipes.</summary>
+    private Task<Task> LogDrainedAsync(ContainerLog log) => Task.WhenAny(log.Completed, Task.Delay(TimeSpan.FromSeconds(5), _time));
 
     private async Task RemoveAsync(Entry entry, bool force, CancellationToken cancellationToken)
     {
@@ -461,6 +546,8 @@ public sealed partial class ContainerEngine : IAsyncDisposable
                 throw new ConflictException($"container {entry.Record.Name} ({entry.Record.Id[..12]}) is {status.ToString().ToLowerInvariant()}; stop it before removing it, or remove it with force");
             }
 
+            CancelRestartForRemoval(entry, force);
+
             try
             {
                 await _runtime.DeleteAsync(entry.Record.Id, force: true, cancellationToken).ConfigureAwait(false);
@@ -472,6 +559,12 @@ public sealed partial class ContainerEngine : IAsyncDisposable
 
             await TearDownAsync(entry, prepared: true).ConfigureAwait(false);
             entry.Removed = true;
+            if (entry.Record.AutoRemove)
+            {
+                // As docker run --rm: the anonymous volumes go with the container.
+                await RemoveAnonymousVolumesAsync(entry.Record).ConfigureAwait(false);
+            }
+
             Log.Removed(_logger, entry.Record.Id);
         }
         finally
@@ -483,11 +576,11 @@ public sealed partial class ContainerEngine : IAsyncDisposable
     /// <summary>Undoes what create did, as far as it got: stdio and log, rootfs mount, snapshot, state directory, registration.</summary>
     private async Task TearDownAsync(Entry entry, bool prepared)
     {
+        await ReleaseNetworkAsync(entry, persist: false).ConfigureAwait(false);
         if (entry.Log is { } log)
         {
-            // The runtime's container is gone, so the pipes reach their end unless a process
-            // that escaped it holds them; do not wait for that forever.
-            await Task.WhenAny(log.Completed, Task.Delay(TimeSpan.FromSeconds(5), _time)).ConfigureAwait(false);
+            // The runtime's container is gone, so the pipes reach their end.
+            await LogDrainedAsync(log).ConfigureAwait(false);
         }
 
         if (entry.Created is { } created)
@@ -585,6 +678,13 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             Created = record.Created,
             Started = record.Started,
             Finished = record.Finished,
+            Restart = RestartPolicyOf(record),
+            RestartCount = record.RestartCount,
+            Restarting = record.Restarting,
+            Mounts = record.Mounts,
+            Network = record.Networking?.Network ?? Networking.NetworkModes.None,
+            IPAddress = record.Networking?.IPAddress,
+            Ports = [.. record.Networking?.Published ?? []],
         };
     }
 
@@ -634,10 +734,11 @@ public sealed partial class ContainerEngine : IAsyncDisposable
 
         public string Directory { get; } = directory;
 
-        /// <summary>Serializes start, the exit record and remove.</summary>
+        /// <summary>Serializes start, the exit record (with the restart decision), restart and remove.</summary>
         public SemaphoreSlim Gate { get; } = new(1, 1);
 
-        public TaskCompletionSource<ExitStatus> Exited { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>Completes when the current run exits; a new run gets a new one.</summary>
+        public TaskCompletionSource<ExitStatus> Exited { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public CreatedContainer? Created { get; set; }
 
@@ -649,6 +750,8 @@ public sealed partial class ContainerEngine : IAsyncDisposable
 
         /// <summary>Its name is taken but create has not finished.</summary>
         public bool Reserved { get; set; }
+
+        public RestartState Restarts { get; } = new();
 
         /// <summary>The image it was made from, when this engine made it (commit falls back on it).</summary>
         public IImage? Image { get; init; }

@@ -3,7 +3,7 @@ using Containers.Runtime;
 namespace Containers.Images.Engine;
 
 /// <summary>What <c>docker inspect</c> and <c>docker ps</c> tell about a container.</summary>
-public sealed record ContainerInfo
+public sealed partial record ContainerInfo
 {
     /// <summary>The 64-hex id.</summary>
     public required string Id { get; init; }
@@ -33,4 +33,16 @@ public sealed record ContainerInfo
     public DateTimeOffset? Started { get; init; }
 
     public DateTimeOffset? Finished { get; init; }
+
+    /// <summary>Its restart policy.</summary>
+    public RestartPolicy Restart { get; init; } = RestartPolicy.No;
+
+    /// <summary>How many times its restart policy has started it again since it was last started by hand.</summary>
+    public int RestartCount { get; init; }
+
+    /// <summary>It has stopped and its restart policy will start it again once the back-off has passed.</summary>
+    public bool Restarting { get; init; }
+
+    /// <summary>Its mounts, with anonymous volumes named.</summary>
+    public IReadOnlyList<VolumeMount> Mounts { get; init; } = [];
 }

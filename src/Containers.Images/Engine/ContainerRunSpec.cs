@@ -5,7 +5,7 @@ namespace Containers.Images.Engine;
 /// A null override keeps the image's value.
 /// </summary>
 /// <param name="Image">The image to run.</param>
-public sealed record ContainerRunSpec(IImage Image)
+public sealed partial record ContainerRunSpec(IImage Image)
 {
     /// <summary>How the user named the image (Docker's <c>Config.Image</c>), shown by <c>ps</c> and <c>inspect</c>. Null: its digest.</summary>
     public string? ImageName { get; init; }
@@ -46,6 +46,12 @@ public sealed record ContainerRunSpec(IImage Image)
     /// <summary>Mount the container's root filesystem read-only (<c>--read-only</c>).</summary>
     public bool ReadOnlyRootfs { get; init; }
 
-    /// <summary>Remove the container once it exits (<c>--rm</c>).</summary>
+    /// <summary>Remove the container once it exits (<c>--rm</c>); its anonymous volumes go with it. Refused with a <see cref="Restart"/> policy, as Docker refuses it.</summary>
     public bool AutoRemove { get; init; }
+
+    /// <summary>Bind mounts, volumes and tmpfs mounts (<c>-v</c>, <c>--tmpfs</c>); the image's <c>VOLUME</c>s no mount covers become anonymous volumes.</summary>
+    public IReadOnlyList<VolumeMount> Mounts { get; init; } = [];
+
+    /// <summary>When the container is started again after it stops by itself (<c>--restart</c>).</summary>
+    public RestartPolicy Restart { get; init; } = RestartPolicy.No;
 }

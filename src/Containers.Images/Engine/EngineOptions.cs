@@ -1,7 +1,7 @@
 namespace Containers.Images.Engine;
 
 /// <summary>Settings of a <see cref="ContainerEngine"/>.</summary>
-public sealed class EngineOptions
+public sealed partial class EngineOptions
 {
     /// <summary>
     /// Where the engine keeps its state: <c>containers/&lt;id&gt;/</c> (bundle, rootfs mount point,

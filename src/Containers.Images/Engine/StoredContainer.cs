@@ -1,7 +1,7 @@
 namespace Containers.Images.Engine;
 
 /// <summary>The engine's record of a container, kept as <c>container.json</c> in its state directory.</summary>
-internal sealed record StoredContainer
+internal sealed partial record StoredContainer
 {
     public required string Id { get; init; }
 
@@ -32,6 +32,17 @@ internal sealed record StoredContainer
     public int? ExitCode { get; init; }
 
     public int? ExitSignal { get; init; }
+
+    /// <summary>Its mounts, validated, with anonymous volumes named.</summary>
+    public IReadOnlyList<VolumeMount> Mounts { get; init; } = [];
+
+    /// <summary>The restart policy in its <c>--restart</c> form; null is <c>no</c>.</summary>
+    public string? Restart { get; init; }
+
+    public int RestartCount { get; init; }
+
+    /// <summary>Stopped, with a restart by its policy pending.</summary>
+    public bool Restarting { get; init; }
 
     /// <summary>The container's config as Docker keeps it (the image's, with the run's overrides): what a commit starts from.</summary>
     public ContainerConfig? Config { get; init; }

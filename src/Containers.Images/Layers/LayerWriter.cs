@@ -83,6 +83,15 @@ public sealed class LayerWriter : IAsyncDisposable
         AddPathAsync(root, relativePath, withChildren: true, cancellationToken);
 
     /// <summary>
+    /// Adds <paramref name="name"/> of the directory <paramref name="parent"/> as the entry
+    /// <paramref name="entryName"/> and, when it is a directory, everything under it. Every step goes
+    /// through a descriptor and never follows a symlink, so a tree that others change meanwhile
+    /// (a running container's) cannot lead the walk out of it.
+    /// </summary>
+    internal ValueTask AddSubtreeAsync(SafeFileHandle parent, string name, string entryName, CancellationToken cancellationToken = default) =>
+        AddWithChildrenAsync(parent, entryName, entryName, name, withChildren: true, cancellationToken);
+
+    /// <summary>
     /// Records that the tree this layer will be applied onto already has the inode of
     /// <paramref name="status"/> at <paramref name="relativePath"/> (a diff leaves unchanged files
     /// out), so that a later path with the same inode becomes a hard link to it. False when this
@@ -181,7 +190,8 @@ public sealed class LayerWriter : IAsyncDisposable
 
     private async ValueTask AddChildrenAsync(string directoryPath, SafeFileHandle directory, string relative, CancellationToken cancellationToken)
     {
-        foreach (var name in ListSorted(directoryPath))
+        // Listed through the descriptor: the path may meanwhile lead elsewhere.
+        foreach (var name in ListSorted(PosixFs.ProcPath(directory)))
         {
             cancellationToken.ThrowIfCancellationRequested();
             await AddWithChildrenAsync(directory, Path.Join(directoryPath, name), LayerPath.Join(relative, name), name, withChildren: true, cancellationToken).ConfigureAwait(false);
@@ -228,7 +238,7 @@ public sealed class LayerWriter : IAsyncDisposable
             _links[(status.Device, status.Inode)] = relativePath;
         }
 
-        var entry = FileEntries.From(relativePath, status, FileEntries.ReadXattrs(fullPath));
+        var entry = FileEntries.From(relativePath, status, FileEntries.ReadXattrs(Path.Join(PosixFs.ProcPath(parent), name)));
         if (status.Kind == FileKind.Symlink)
         {
             entry = entry with { LinkName = PosixFs.ReadLinkAt(parent, name) };

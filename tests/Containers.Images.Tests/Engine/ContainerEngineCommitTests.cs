@@ -237,7 +237,7 @@ public sealed class ContainerEngineCommitTests : EngineTest
         await Task.Yield();
         var runtime = new RecordingRuntime(Runtime);
         var root = Path.Combine(Root, "recorded");
-        return new RecordingEngine(new ContainerEngine(new EngineOptions { Root = root }, runtime), runtime, root);
+        return new RecordingEngine(new ContainerEngine(new EngineOptions { Root = root, DefaultNetwork = "none" }, runtime), runtime, root);
     }
 
     private sealed record RecordingEngine(ContainerEngine Engine, RecordingRuntime Runtime, string Root) : IAsyncDisposable

@@ -48,7 +48,7 @@ public abstract class EngineTest
     {
         Root = Directory.CreateTempSubdirectory("engine-root-").FullName;
         Runtime = new BuiltinRuntime(new BuiltinRuntimeOptions { StateRoot = Path.Combine(Root, "run"), CgroupParent = CgroupParent });
-        Engine = new ContainerEngine(new EngineOptions { Root = Root }, Runtime);
+        Engine = new ContainerEngine(CreateOptions(), Runtime);
     }
 
     [TearDown]
@@ -65,20 +65,7 @@ public abstract class EngineTest
             return;
         }
 
-        // A hang in removal fails the test instead of stalling the run.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        foreach (var container in await Engine.ListAsync(timeout.Token))
-        {
-            try
-            {
-                await Engine.RemoveAsync(container.Id, force: true, timeout.Token);
-            }
-            catch (NotFoundException)
-            {
-                // An auto-removed container went meanwhile.
-            }
-        }
-
+        await RemoveAllContainersAsync();
         await Engine.DisposeAsync();
         var runtimeLeft = await Runtime.ListAsync();
         await Runtime.DisposeAsync();
@@ -97,14 +84,64 @@ public abstract class EngineTest
         });
     }
 
-    /// <summary>Disposes the engine and opens a new one on the same root and runtime, as a restarted process would.</summary>
-    protected async Task ReopenEngineAsync()
+    /// <summary>Disposes the engine and opens a new one on the same root and runtime, as a restarted process would; optionally on another clock.</summary>
+    protected async Task ReopenEngineAsync(TimeProvider? timeProvider = null)
     {
         await Engine.DisposeAsync();
-        Engine = new ContainerEngine(new EngineOptions { Root = Root }, Runtime);
+        Engine = new ContainerEngine(CreateOptions(), Runtime, timeProvider: timeProvider);
+    }
+
+    /// <summary>
+    /// The engine's settings: the test's root, and no network by default, so that a test is fast
+    /// and touches no bridge it did not make.
+    /// </summary>
+    protected virtual EngineOptions CreateOptions() => new() { Root = Root, DefaultNetwork = "none" };
+
+    /// <summary>Removes every container of the engine, with force.</summary>
+    protected async Task RemoveAllContainersAsync()
+    {
+        // A hang in removal fails the test instead of stalling the run.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        foreach (var container in await Engine.ListAsync(timeout.Token))
+        {
+            try
+            {
+                await Engine.RemoveAsync(container.Id, force: true, timeout.Token);
+            }
+            catch (NotFoundException)
+            {
+                // An auto-removed container went meanwhile.
+            }
+        }
     }
 
     protected ContainerRunSpec Spec(params string[] cmd) => new(Image) { Cmd = cmd.Length == 0 ? null : cmd };
+
+    /// <summary>The busybox image with one more layer, made from a tree that <paramref name="build"/> fills (removed with the fixture).</summary>
+    protected async Task<IImage> ImageWithLayerAsync(Action<string> build)
+    {
+        var tree = Path.Combine(_busybox!.Directory, $"layer-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(tree);
+        build(tree);
+        return Mutate.AppendLayers(Image, await TarballLayer.FromDirectoryAsync(tree, tree + ".tar", LayerCompression.None));
+    }
+
+    /// <summary>Inspects the container until <paramref name="condition"/> holds, failing after 30 s.</summary>
+    protected async Task<ContainerInfo> InspectUntilAsync(string id, Func<ContainerInfo, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var info = await Engine.InspectAsync(id);
+            if (condition(info))
+            {
+                return info;
+            }
+
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"the container never {what}; last seen {info.Status}, restarting {info.Restarting}, {info.RestartCount} restarts");
+            await Task.Delay(20);
+        }
+    }
 
     /// <summary>Runs a container to its end and returns its exit status and whole log text.</summary>
     protected async Task<(ExitStatus Status, string Log, ContainerInfo Info)> RunToEndAsync(ContainerRunSpec spec)

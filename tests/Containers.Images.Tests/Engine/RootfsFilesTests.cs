@@ -78,4 +78,62 @@ public sealed class RootfsFilesTests
 
         Assert.That(Directory.Exists(Path.Combine(Outside, "sub")), Is.False);
     }
+
+    [Test]
+    public void EnsureDirectory_ThroughDanglingSymlinks_MakesTheirTargetsInsideTheRootfs()
+    {
+        var missing = Path.Combine(Outside, "missing");
+        File.CreateSymbolicLink(Path.Combine(Rootfs, "absolute"), missing);
+        File.CreateSymbolicLink(Path.Combine(Rootfs, "etc", "relative"), "../../../../target");
+
+        RootfsFiles.EnsureDirectory(Rootfs, "/absolute/sub");
+        RootfsFiles.EnsureDirectory(Rootfs, "/etc/relative/sub");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Directory.Exists(Path.Combine(Rootfs + missing, "sub")), Is.True, "the absolute link's target, taken inside the rootfs");
+            Assert.That(Directory.Exists(Path.Combine(Rootfs, "target", "sub")), Is.True, "\"..\" stopped at the rootfs");
+            Assert.That(Directory.Exists(missing), Is.False);
+            Assert.That(Directory.Exists(Path.Combine(_dir, "target")), Is.False);
+        });
+    }
+
+    [Test]
+    public void EnsureDirectory_ThroughASymlinkLoop_IsRefused()
+    {
+        File.CreateSymbolicLink(Path.Combine(Rootfs, "a"), "/b");
+        File.CreateSymbolicLink(Path.Combine(Rootfs, "b"), "/a");
+
+        Assert.That(() => RootfsFiles.EnsureDirectory(Rootfs, "/a/sub"), Throws.InstanceOf<Errors.InvalidArgumentException>().With.Message.Contains("/a/sub"));
+    }
+
+    [Test]
+    public void EnsureFile_MakesAnEmptyFileAndItsParentsAndLeavesAnExistingOneAlone()
+    {
+        File.WriteAllText(Path.Combine(Rootfs, "etc", "hosts"), "kept\n");
+
+        RootfsFiles.EnsureFile(Rootfs, "/etc/hosts");
+        RootfsFiles.EnsureFile(Rootfs, "/run/new/hostname");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.ReadAllText(Path.Combine(Rootfs, "etc", "hosts")), Is.EqualTo("kept\n"));
+            Assert.That(new FileInfo(Path.Combine(Rootfs, "run", "new", "hostname")).Length, Is.Zero);
+        });
+    }
+
+    [Test]
+    public void EnsureFile_ThroughADanglingSymlinkPointingOut_MakesTheFileInsideTheRootfs()
+    {
+        File.CreateSymbolicLink(Path.Combine(Rootfs, "etc", "resolv.conf"), "../../outside/resolv.conf");
+        Directory.CreateDirectory(Path.Combine(Rootfs, "outside"));
+
+        RootfsFiles.EnsureFile(Rootfs, "/etc/resolv.conf");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.Exists(Path.Combine(Outside, "resolv.conf")), Is.False, "nothing made outside");
+            Assert.That(File.Exists(Path.Combine(Rootfs, "outside", "resolv.conf")), Is.True, "\"..\" stops at the rootfs, so the link's target is /outside/resolv.conf in it");
+        });
+    }
 }

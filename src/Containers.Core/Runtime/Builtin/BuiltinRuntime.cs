@@ -420,7 +420,15 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
             using var cgroup = Cgroup.Open(layout, path, logger);
             if (cgroup.Exists)
             {
-                cgroup.KillAll();
+                try
+                {
+                    cgroup.KillAll();
+                }
+                catch (NotFoundException)
+                {
+                    // Part of it went meanwhile (another process removed an empty cgroup): what is left is removed below.
+                }
+
                 await cgroup.DeleteAsync(options.DeleteTimeout, cancellationToken).ConfigureAwait(false);
             }
         }

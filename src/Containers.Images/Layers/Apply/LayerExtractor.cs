@@ -21,6 +21,7 @@ internal sealed class LayerExtractor : IDisposable
     private readonly LayerApplyOptions _options;
     private readonly string _subject;
     private readonly IRemovalObserver? _observer;
+    private readonly bool _applyWhiteouts;
 
     // What this layer itself created: its whiteouts must only touch lower layers.
     private readonly HashSet<string> _created = new(StringComparer.Ordinal);
@@ -36,12 +37,17 @@ internal sealed class LayerExtractor : IDisposable
     private string? _cachedPath;
     private SafeFileHandle? _cachedParent;
 
-    public LayerExtractor(SafeFileHandle root, LayerApplyOptions options, string subject, IRemovalObserver? observer = null)
+    /// <param name="applyWhiteouts">
+    /// Whether <c>.wh.</c> entries remove what lies below, as in a layer. An archive copied into a
+    /// container (<c>docker cp</c>) is no layer: its <c>.wh.</c> names are ordinary files.
+    /// </param>
+    public LayerExtractor(SafeFileHandle root, LayerApplyOptions options, string subject, IRemovalObserver? observer = null, bool applyWhiteouts = true)
     {
         _root = root;
         _options = options;
         _subject = subject;
         _observer = observer;
+        _applyWhiteouts = applyWhiteouts;
     }
 
     public async ValueTask ApplyAsync(TarReader reader, TarEntry entry, CancellationToken cancellationToken)
@@ -78,7 +84,7 @@ internal sealed class LayerExtractor : IDisposable
         }
 
         var (parentPath, name) = LayerPath.Split(path);
-        if (name.StartsWith(Whiteout.Prefix, StringComparison.Ordinal))
+        if (_applyWhiteouts && name.StartsWith(Whiteout.Prefix, StringComparison.Ordinal))
         {
             ApplyWhiteout(entry, parentPath, name);
             return;
