@@ -33,7 +33,12 @@ internal static class ContainersCli
         // them when none is named, so that help lists them).
         var name = CommandLineArgs.CommandName(args, CliContext.GlobalOptionsWithValue);
         var named = name is null ? [] : Array.FindAll(commands, c => c.Name == name);
-        var root = new RootCommand("containers: images, containers and orchestration with no daemon.") { cli.Root };
+        var root = new RootCommand("containers: images, containers and orchestration with no daemon.");
+        foreach (var option in cli.GlobalOptions)
+        {
+            root.Add(option);
+        }
+
         foreach (var (_, create) in named.Length > 0 ? named : commands)
         {
             root.Add(create());

@@ -11,7 +11,9 @@ namespace Containers.Cli;
 /// is built on first use and nothing else is: no DI container, so that <c>containers run</c>
 /// starts in milliseconds.
 /// </summary>
-internal sealed class LocalSession(string root) : IAsyncDisposable
+/// <param name="root">The root.</param>
+/// <param name="configure">Settles the engine's options beyond its root (the default bridge network).</param>
+internal sealed class LocalSession(string root, Action<EngineOptions>? configure = null) : IAsyncDisposable
 {
     private ContainerEngine? _engine;
     private LocalImages? _images;
@@ -37,8 +39,10 @@ internal sealed class LocalSession(string root) : IAsyncDisposable
         }
 
         var snapshots = Path.Combine(Root, "snapshots");
+        var options = new EngineOptions { Root = Root, ContainersDieWithEngine = containersDieWithEngine };
+        configure?.Invoke(options);
         _engine = new ContainerEngine(
-            new EngineOptions { Root = Root, ContainersDieWithEngine = containersDieWithEngine },
+            options,
             snapshotter: SnapshotterSelector.Select(new SnapshotterOptions { Root = snapshots, Snapshotter = SnapshotterInUse(snapshots) }));
         return _engine;
     }

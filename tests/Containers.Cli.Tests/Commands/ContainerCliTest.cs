@@ -88,8 +88,14 @@ public abstract class ContainerCliTest
         });
     }
 
-    /// <summary>Runs <c>containers --root &lt;Root&gt; args…</c> in this process.</summary>
-    protected Task<(int Code, string Stdout, string Stderr)> CliAsync(params string[] args) => CliRunner.RunAsync(["--root", Root, .. args]);
+    /// <summary>
+    /// The global options of every command of the test: its root, and no default bridge (tests
+    /// must not make or share the machine's <c>ctr0</c>; those that need a network make their own).
+    /// </summary>
+    protected string[] Globals => ["--root", Root, "--bridge", "none"];
+
+    /// <summary>Runs <c>containers --root &lt;Root&gt; --bridge none args…</c> in this process.</summary>
+    protected Task<(int Code, string Stdout, string Stderr)> CliAsync(params string[] args) => CliRunner.RunAsync([.. Globals, .. args]);
 
     /// <summary>Runs a command that must succeed, and returns its trimmed stdout.</summary>
     protected async Task<string> CliOkAsync(params string[] args)

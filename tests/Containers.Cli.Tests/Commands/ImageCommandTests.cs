@@ -67,12 +67,12 @@ public sealed class ImageCommandTests : ContainerCliTest
         var id = await CliOkAsync("images", "-q", "--no-trunc");
 
         var other = Path.Combine(Work, "other");
-        var loaded = await CliRunner.RunAsync("--root", other, "load", "-i", archive);
+        var loaded = await CliRunner.RunAsync("--root", other, "--bridge", "none", "load", "-i", archive);
         Assert.That(loaded.Code, Is.Zero, loaded.Stderr);
         Assert.That(loaded.Stdout.Trim(), Is.EqualTo($"Loaded image: {Image}"));
-        var otherIds = await CliRunner.RunAsync("--root", other, "images", "-q", "--no-trunc");
+        var otherIds = await CliRunner.RunAsync("--root", other, "--bridge", "none", "images", "-q", "--no-trunc");
         Assert.That(otherIds.Stdout.Trim(), Is.EqualTo(id), "the same image, digest for digest");
-        var ran = await CliRunner.RunAsync("--root", other, "run", "--rm", Image, "echo", "loaded");
+        var ran = await CliRunner.RunAsync("--root", other, "--bridge", "none", "run", "--rm", Image, "echo", "loaded");
         Assert.That(ran.Stdout, Is.EqualTo("loaded\n"), ran.Stderr);
     }
 

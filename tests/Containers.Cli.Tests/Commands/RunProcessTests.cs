@@ -10,8 +10,8 @@ public sealed class RunProcessTests : ContainerCliTest
     public async Task Run_Foreground_PassesTheSignalOnAndExitsWithTheContainersCode(int signal, int code)
     {
         using var run = CliProcess.Start(
-            "--root", Root, "run", "--rm", Image,
-            "sh", "-c", $"trap 'echo caught; exit {code}' TERM INT; echo ready; while true; do sleep 0.1; done");
+            [.. Globals, "run", "--rm", Image,
+            "sh", "-c", $"trap 'echo caught; exit {code}' TERM INT; echo ready; while true; do sleep 0.1; done"]);
         await run.WaitForOutputAsync("ready", Timeout);
 
         run.Signal(signal);
@@ -25,12 +25,12 @@ public sealed class RunProcessTests : ContainerCliTest
     public async Task Run_Detached_KeepsRunningAndLoggingAfterTheCommandExits()
     {
         var (code, stdout, stderr) = await CliProcess.RunAsync(
-            Timeout, "--root", Root, "run", "-d", "--name", "bg", Image, "sh", "-c", "echo started; sleep 0.5; echo later; sleep 1000");
+            Timeout, [.. Globals, "run", "-d", "--name", "bg", Image, "sh", "-c", "echo started; sleep 0.5; echo later; sleep 1000"]);
 
         Assert.That(code, Is.Zero, stderr);
         Assert.That(stdout.Trim(), Does.Match("^[0-9a-f]{64}$"));
         Assert.That(await CliOkAsync("ps", "-q"), Is.EqualTo(stdout.Trim()[..12]), "still running");
-        using var follow = CliProcess.Start("--root", Root, "logs", "-f", "bg");
+        using var follow = CliProcess.Start([.. Globals, "logs", "-f", "bg"]);
         await follow.WaitForOutputAsync("started\nlater\n", Timeout);
         await CliOkAsync("kill", "bg");
         Assert.That(await follow.WaitForExitAsync(Timeout), Is.Zero, "logs -f ends with the container's output");
