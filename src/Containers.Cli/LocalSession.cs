@@ -21,15 +21,19 @@ internal sealed class LocalSession(string root, Action<EngineOptions>? configure
     /// <summary>The root, as a full path.</summary>
     public string Root { get; } = Path.GetFullPath(root);
 
-    /// <summary>The engine; its containers die with this process (see <see cref="OpenEngine"/> for ones that outlive it).</summary>
-    public ContainerEngine Engine => _engine ??= OpenEngine(containersDieWithEngine: true);
+    /// <summary>
+    /// The engine. What it starts outlives this process, as with docker's daemon: a container it
+    /// restarts (by its restart policy, or start and restart) must not die when a short command
+    /// ends. Only a foreground run opens it with containers that die with it (<see cref="OpenEngine"/>).
+    /// </summary>
+    public ContainerEngine Engine => _engine ??= OpenEngine(containersDieWithEngine: false);
 
     /// <summary>The images; an image is in use (for <c>rmi</c>) while a container of <see cref="Engine"/> was made from it.</summary>
     public LocalImages Images => _images ??= new LocalImages(Root, new EngineUsage(this));
 
     /// <summary>
-    /// Opens the engine with the containers it creates dying with this process or not (<c>run -d</c>
-    /// and <c>create</c>: not). Call it before any use of <see cref="Engine"/>.
+    /// Opens the engine with the containers it creates (and restarts) dying with this process or not
+    /// (only a foreground run's do). Call it before any use of <see cref="Engine"/>.
     /// </summary>
     public ContainerEngine OpenEngine(bool containersDieWithEngine)
     {
@@ -52,13 +56,17 @@ internal sealed class LocalSession(string root, Action<EngineOptions>? configure
     public async Task<IImage> ResolveImageAsync(string reference, CancellationToken cancellationToken = default) =>
         await Images.ResolveAsync(reference, cancellationToken: cancellationToken).ConfigureAwait(false);
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Lets go of the engine (its port forwarders among what it holds); the next use opens it again.</summary>
+    public async ValueTask CloseEngineAsync()
     {
-        if (_engine is not null)
+        if (_engine is { } engine)
         {
-            await _engine.DisposeAsync().ConfigureAwait(false);
+            _engine = null;
+            await engine.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    public ValueTask DisposeAsync() => CloseEngineAsync();
 
     /// <summary>
     /// A root already in use keeps its snapshotter (its snapshots are there), and needs no probe

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Containers.Errors;
+using Containers.Images.Engine;
 using Containers.Networking.Ports;
 using Containers.Runtime;
 using Containers.Runtime.Builtin;
@@ -25,6 +26,44 @@ internal static class PortProxy
 
     private static readonly TimeSpan BindRetry = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan BindPatience = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Hands the published ports of containers this command started over to proxies of their
+    /// own: the session's engine lets go of them, and a proxy listens on the same endpoints for
+    /// each container that publishes any. A container whose proxy cannot start is removed.
+    /// </summary>
+    public static async Task HandOverAsync(LocalSession session, IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
+    {
+        var published = new List<ContainerInfo>();
+        foreach (var id in ids)
+        {
+            var info = await session.Engine.InspectAsync(id, cancellationToken).ConfigureAwait(false);
+            if (info.Ports.Count > 0 && info.IPAddress is not null)
+            {
+                published.Add(info);
+            }
+        }
+
+        if (published.Count == 0)
+        {
+            return;
+        }
+
+        await session.CloseEngineAsync().ConfigureAwait(false);
+        foreach (var info in published)
+        {
+            try
+            {
+                var bindings = info.Ports.Select(p => new PortBinding(p.ContainerPort, p.HostEndPoint.Port, p.HostEndPoint.Address, p.Protocol)).ToArray();
+                await StartAsync(session.Root, info.Id, info.IPAddress!, bindings, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ContainersException)
+            {
+                await session.Engine.RemoveAsync(info.Id, force: true, CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+        }
+    }
 
     /// <summary>Starts the proxy for container <paramref name="id"/> and returns once it listens on every binding.</summary>
     /// <exception cref="UnavailableException">The proxy did not start, or could not listen; its error is in the message.</exception>

@@ -26,6 +26,10 @@ internal sealed class ContainerOptions
 
     public Option<string?> Network { get; } = new("--network", "--net") { Description = "none, host, bridge or the name of a network (default: bridge)" };
 
+    public Option<string[]> NetworkAlias { get; } = new("--network-alias") { Description = "Another name the containers on its network know it by (repeatable)" };
+
+    public Option<string[]> Tmpfs { get; } = new("--tmpfs") { Description = "Mount a tmpfs at this path in the container (repeatable)" };
+
     public Option<string?> Memory { get; } = new("--memory", "-m") { Description = "Memory limit with a unit: b, k, m or g (512m)" };
 
     public Option<string?> Cpus { get; } = new("--cpus") { Description = "How many CPUs' worth of time (1.5)" };
@@ -52,7 +56,7 @@ internal sealed class ContainerOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Name, Env, EnvFile, Volume, Publish, Network, Memory, Cpus, PidsLimit, Workdir, User, Entrypoint, Hostname, ReadOnly, Restart, Remove })
+        foreach (var option in new Option[] { Name, Env, EnvFile, Volume, Tmpfs, Publish, Network, NetworkAlias, Memory, Cpus, PidsLimit, Workdir, User, Entrypoint, Hostname, ReadOnly, Restart, Remove })
         {
             command.Add(option);
         }
@@ -80,11 +84,12 @@ internal sealed class ContainerOptions
             var p => p,
         };
         var ports = (result.GetValue(Publish) ?? []).Select(PortBinding.Parse).ToArray();
-        if ((result.GetValue(Volume) ?? []).Length > 0 || ports.Length > 0 || result.GetValue(Network) is not null || result.GetValue(Restart) is not null)
-        {
-            throw new InvalidArgumentException("-v, -p, --network and --restart are not available in this build yet");
-        }
-
+        IReadOnlyList<VolumeMount> mounts =
+        [
+            .. (result.GetValue(Volume) ?? []).Select(VolumeMount.Parse),
+            .. (result.GetValue(Tmpfs) ?? []).Select(target => new VolumeMount(VolumeMountKind.Tmpfs, "", target.Split(':')[0])),
+        ];
+        var restart = result.GetValue(Restart) is { } policy ? RestartPolicy.Parse(policy) : RestartPolicy.No;
         var command = result.GetValue(Command) ?? [];
         var image = result.GetRequiredValue(Image);
         // The image is looked up after every flag has been checked; it takes its place then.
@@ -104,6 +109,11 @@ internal sealed class ContainerOptions
             Hostname = result.GetValue(Hostname),
             ReadOnlyRootfs = result.GetValue(ReadOnly),
             AutoRemove = result.GetValue(Remove),
+            Mounts = mounts,
+            Ports = ports,
+            Network = result.GetValue(Network),
+            NetworkAliases = result.GetValue(NetworkAlias) ?? [],
+            Restart = restart,
         });
     }
 

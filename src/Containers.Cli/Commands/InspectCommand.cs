@@ -17,39 +17,49 @@ internal static class InspectCommand
         type.AcceptOnlyFromAmong("container", "image");
         var names = new Argument<string[]>("name") { Description = "Containers (id, id prefix or name) or images (name, image ID or name@digest)", Arity = ArgumentArity.OneOrMore };
         var command = new Command("inspect", "Print containers' or images' details as JSON") { type, names };
-        cli.SetAction(command, async (result, session, cancellationToken) =>
+        cli.SetAction(command, (result, session, cancellationToken) =>
         {
-            var found = new List<Action<Utf8JsonWriter>>();
-            var failed = false;
             IReadOnlyList<Images.ImageSummary>? rows = null;
-            foreach (var name in result.GetRequiredValue(names))
+            return EachAsync(cli, result.GetRequiredValue(names), async name =>
             {
-                try
+                if (result.GetValue(type) != "image" && await FindContainerAsync(session, name, result.GetValue(type) == "container", cancellationToken).ConfigureAwait(false) is { } container)
                 {
-                    if (result.GetValue(type) != "image" && await FindContainerAsync(session, name, result.GetValue(type) == "container", cancellationToken).ConfigureAwait(false) is { } container)
-                    {
-                        var inspected = ContainerInspect.From(container);
-                        found.Add(writer => JsonSerializer.Serialize(writer, inspected, CliJsonContext.Printed.ContainerInspect));
-                        continue;
-                    }
-
-                    var image = await session.Images.ResolveAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    rows ??= await session.Images.ListAsync(cancellationToken).ConfigureAwait(false);
-                    var imageInspect = ImageInspect.From(image, rows);
-                    found.Add(writer => JsonSerializer.Serialize(writer, imageInspect, CliJsonContext.Printed.ImageInspect));
+                    var inspected = ContainerInspect.From(container);
+                    return writer => JsonSerializer.Serialize(writer, inspected, CliJsonContext.Printed.ContainerInspect);
                 }
-                catch (Exception e) when (ContainersCli.IsUserError(e))
-                {
-                    await cli.Error.WriteLineAsync($"containers: {ContainersCli.Describe(e)}").ConfigureAwait(false);
-                    failed = true;
-                }
-            }
 
-            // As docker: what was found is printed even when something was not.
-            await cli.Output.WriteLineAsync(CliJsonContext.Array(found)).ConfigureAwait(false);
-            return failed ? ContainersCli.UserError : 0;
+                var image = await session.Images.ResolveAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false);
+                rows ??= await session.Images.ListAsync(cancellationToken).ConfigureAwait(false);
+                var imageInspect = ImageInspect.From(image, rows);
+                return writer => JsonSerializer.Serialize(writer, imageInspect, CliJsonContext.Printed.ImageInspect);
+            });
         });
         return command;
+    }
+
+    /// <summary>
+    /// docker's inspect: one JSON array of what was found (printed even when something was not), one
+    /// line on stderr for each name that was not, exit 1 if any was not.
+    /// </summary>
+    internal static async Task<int> EachAsync(CliContext cli, IEnumerable<string> names, Func<string, Task<Action<Utf8JsonWriter>>> find)
+    {
+        var found = new List<Action<Utf8JsonWriter>>();
+        var failed = false;
+        foreach (var name in names)
+        {
+            try
+            {
+                found.Add(await find(name).ConfigureAwait(false));
+            }
+            catch (Exception e) when (ContainersCli.IsUserError(e))
+            {
+                await cli.Error.WriteLineAsync($"containers: {ContainersCli.Describe(e)}").ConfigureAwait(false);
+                failed = true;
+            }
+        }
+
+        await cli.Output.WriteLineAsync(CliJsonContext.Array(found)).ConfigureAwait(false);
+        return failed ? ContainersCli.UserError : 0;
     }
 
     /// <summary>The container <paramref name="name"/> names; null when none does and an image may (unless <paramref name="required"/>).</summary>

@@ -13,9 +13,19 @@ internal static class LifecycleCommands
     public static Command Start(CliContext cli)
     {
         var containers = ContainersArgument();
-        var command = new Command("start", "Start created containers") { containers };
+        var command = new Command("start", "Start created or stopped containers") { containers };
         cli.SetAction(command, (result, session, cancellationToken) =>
-            ForEachAsync(cli, result.GetRequiredValue(containers), id => session.Engine.StartAsync(id, cancellationToken)));
+            StartEachAsync(cli, session, result.GetRequiredValue(containers), (engine, id) => engine.StartAsync(id, cancellationToken), cancellationToken));
+        return command;
+    }
+
+    public static Command Restart(CliContext cli)
+    {
+        var time = TimeOption();
+        var containers = ContainersArgument();
+        var command = new Command("restart", "Stop containers (as stop does) and start them again") { time, containers };
+        cli.SetAction(command, (result, session, cancellationToken) =>
+            StartEachAsync(cli, session, result.GetRequiredValue(containers), (engine, id) => engine.RestartAsync(id, Grace(result, time), cancellationToken), cancellationToken));
         return command;
     }
 
@@ -25,7 +35,13 @@ internal static class LifecycleCommands
         var containers = ContainersArgument();
         var command = new Command("stop", "Stop running containers: the stop signal, then SIGKILL after the grace period") { time, containers };
         cli.SetAction(command, (result, session, cancellationToken) =>
-            ForEachAsync(cli, result.GetRequiredValue(containers), id => session.Engine.StopAsync(id, Grace(result, time), cancellationToken)));
+            ForEachAsync(cli, result.GetRequiredValue(containers), async id =>
+            {
+                var full = (await session.Engine.InspectAsync(id, cancellationToken).ConfigureAwait(false)).Id;
+                await session.Engine.StopAsync(full, Grace(result, time), cancellationToken).ConfigureAwait(false);
+                // Its port proxy ends with it; wait for that, so nothing of it is left when stop returns.
+                await PortProxy.StopAsync(session.Root, full, cancellationToken).ConfigureAwait(false);
+            }));
         return command;
     }
 
@@ -82,6 +98,26 @@ internal static class LifecycleCommands
             return failed ? ContainersCli.UserError : 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Starts each container with <paramref name="start"/> (on the session's engine, whose containers
+    /// outlive this command), then hands their published ports to proxies, as run -d does.
+    /// </summary>
+    private static async Task<int> StartEachAsync(CliContext cli, LocalSession session, IEnumerable<string> containers, Func<Images.Engine.ContainerEngine, string, Task> start, CancellationToken cancellationToken)
+    {
+        var engine = session.Engine;
+        var started = new List<string>();
+        var code = await ForEachAsync(cli, containers, async id =>
+        {
+            var full = (await engine.InspectAsync(id, cancellationToken).ConfigureAwait(false)).Id;
+            // An old proxy would hold the ports the start publishes again.
+            await PortProxy.StopAsync(session.Root, full, cancellationToken).ConfigureAwait(false);
+            await start(engine, full).ConfigureAwait(false);
+            started.Add(full);
+        }).ConfigureAwait(false);
+        await PortProxy.HandOverAsync(session, started, cancellationToken).ConfigureAwait(false);
+        return code;
     }
 
     /// <summary>One or more containers, by id, id prefix or name.</summary>

@@ -43,6 +43,16 @@ internal static class RunCommand
             if (detached)
             {
                 await StartAsync(engine, created, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    // Its ports must outlive this command, as the container does.
+                    await PortProxy.HandOverAsync(session, [created.Id], cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (ContainersCli.IsUserError(e))
+                {
+                    throw new CommandExitException(RunError, e);
+                }
+
                 await cli.Output.WriteLineAsync(created.Id).ConfigureAwait(false);
                 return 0;
             }
@@ -80,8 +90,7 @@ internal static class RunCommand
         cli.SetAction(command, async (result, session, cancellationToken) =>
         {
             var settings = await ParseAsync(options, result, cancellationToken).ConfigureAwait(false);
-            var engine = session.OpenEngine(containersDieWithEngine: false);
-            var created = await CreateAsync(session, engine, settings, cancellationToken).ConfigureAwait(false);
+            var created = await CreateAsync(session, session.Engine, settings, cancellationToken).ConfigureAwait(false);
             await cli.Output.WriteLineAsync(created.Id).ConfigureAwait(false);
             return 0;
         });
@@ -137,13 +146,16 @@ internal static class RunCommand
         }
     }
 
-    /// <summary>126 or 127 when the runtime reports that the program cannot be run or is missing, as docker maps them; 125 otherwise.</summary>
-    private static int ExitCodeOf(Exception e)
+    /// <summary>
+    /// 126 or 127 when the runtime reports that the program cannot be run or is missing, as docker
+    /// maps them (for run and exec); <paramref name="otherwise"/> for any other failure.
+    /// </summary>
+    internal static int ExitCodeOf(Exception e, int otherwise = RunError)
     {
         var message = e.Message;
         if (!message.Contains("exec", StringComparison.OrdinalIgnoreCase))
         {
-            return RunError;
+            return otherwise;
         }
 
         if (message.Contains("not found", StringComparison.OrdinalIgnoreCase) || message.Contains("no such file", StringComparison.OrdinalIgnoreCase))
@@ -153,7 +165,7 @@ internal static class RunCommand
 
         return message.Contains("permission denied", StringComparison.OrdinalIgnoreCase) || message.Contains("is a directory", StringComparison.OrdinalIgnoreCase)
             ? CannotRun
-            : RunError;
+            : otherwise;
     }
 
     private static async Task ForwardAsync(ContainerEngine engine, string id, int signal)

@@ -7,6 +7,8 @@ namespace Containers.Cli.Output;
 /// <summary>The JSON the commands print, source-generated for NativeAOT.</summary>
 [JsonSerializable(typeof(ContainerInspect))]
 [JsonSerializable(typeof(ImageInspect))]
+[JsonSerializable(typeof(NetworkInspect))]
+[JsonSerializable(typeof(VolumeInspect))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
     /// <summary>As docker prints it: indented by 4, with characters such as &lt; and + left as they are.</summary>

@@ -46,9 +46,10 @@ internal static class ContainerText
         return quoted.Append('"').ToString();
     }
 
-    /// <summary>"Created", "Up 5 minutes", "Up 2 seconds (Paused)", "Exited (0) 3 seconds ago".</summary>
+    /// <summary>"Created", "Up 5 minutes", "Up 2 seconds (Paused)", "Exited (0) 3 seconds ago", "Restarting (1) 2 seconds ago".</summary>
     public static string Status(ContainerInfo info, DateTimeOffset now) => info.Status switch
     {
+        _ when info.Restarting => $"Restarting ({info.ExitCode ?? 0}) {HumanUnits.Duration(now - (info.Finished ?? now))} ago",
         ContainerStatus.Running => $"Up {HumanUnits.Duration(now - (info.Started ?? info.Created))}",
         ContainerStatus.Paused => $"Up {HumanUnits.Duration(now - (info.Started ?? info.Created))} (Paused)",
         ContainerStatus.Stopped when info.Finished is { } finished => $"Exited ({info.ExitCode ?? 0}) {HumanUnits.Duration(now - finished)} ago",
@@ -56,9 +57,10 @@ internal static class ContainerText
         _ => "Created",
     };
 
-    /// <summary>docker's word for the state: created, running, paused or exited.</summary>
+    /// <summary>docker's word for the state: created, running, paused, restarting or exited.</summary>
     public static string State(ContainerInfo info) => info.Status switch
     {
+        _ when info.Restarting => "restarting",
         ContainerStatus.Running => "running",
         ContainerStatus.Paused => "paused",
         ContainerStatus.Stopped when info.Started is not null => "exited",
@@ -66,8 +68,8 @@ internal static class ContainerText
     };
 
     /// <summary>Whether docker ps without -a lists it.</summary>
-    public static bool IsUp(ContainerInfo info) => info.Status is ContainerStatus.Running or ContainerStatus.Paused;
+    public static bool IsUp(ContainerInfo info) => info.Status is ContainerStatus.Running or ContainerStatus.Paused || info.Restarting;
 
     /// <summary>The published ports, docker's way: <c>127.0.0.1:8080-&gt;80/tcp</c>, comma-separated.</summary>
-    public static string Ports(ContainerInfo info) => string.Empty;
+    public static string Ports(ContainerInfo info) => string.Join(", ", info.Ports.Select(p => p.ToString()));
 }

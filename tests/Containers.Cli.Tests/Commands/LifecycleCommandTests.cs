@@ -100,4 +100,31 @@ public sealed class LifecycleCommandTests : ContainerCliTest
             Assert.That(stderr, Does.StartWith("containers: not found: ").And.Contain("nosuch"));
         });
     }
+
+    [Test]
+    public async Task CreateThenStart_RunsTheContainer()
+    {
+        var id = await CliOkAsync("create", "--name", "later", Image, "sh", "-c", "exit 6");
+        Assert.That(id, Does.Match("^[0-9a-f]{64}$"));
+        Assert.That(await CliOkAsync("ps", "-a"), Does.Contain(" Created ").And.Contain("later"));
+
+        Assert.That(await CliOkAsync("start", "later"), Is.EqualTo("later"));
+
+        Assert.That(await CliOkAsync("wait", "later"), Is.EqualTo("6"));
+    }
+
+    [Test]
+    public async Task Restart_StopsAndStartsTheContainerAgain()
+    {
+        await CliOkAsync("run", "-d", "--name", "again", Image, "sleep", "1000");
+        var first = StartedAt(await CliOkAsync("inspect", "again"));
+
+        Assert.That(await CliOkAsync("restart", "-t", "1", "again"), Is.EqualTo("again"));
+
+        var inspected = JsonDocument.Parse(await CliOkAsync("inspect", "again")).RootElement[0];
+        Assert.That(inspected.GetProperty("State").GetProperty("Status").GetString(), Is.EqualTo("running"));
+        Assert.That(inspected.GetProperty("State").GetProperty("StartedAt").GetDateTime(), Is.GreaterThan(first));
+    }
+
+    private static DateTime StartedAt(string json) => JsonDocument.Parse(json).RootElement[0].GetProperty("State").GetProperty("StartedAt").GetDateTime();
 }
