@@ -66,8 +66,11 @@ internal sealed class BusyboxImage : IDisposable
         await File.WriteAllTextAsync(Path.Combine(tree, "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n");
         await File.WriteAllTextAsync(Path.Combine(tree, "etc", "group"), "root:x:0:\nnogroup:x:65534:\n");
         var layer = await TarballLayer.FromDirectoryAsync(tree, Path.Combine(directory, "layer.tar"), LayerCompression.None);
-        return new BusyboxImage(directory, Mutate.SetCmd(Mutate.AppendLayers(Images.Image.Empty(), layer), "sh", "-c", "echo hello"));
+        return new BusyboxImage(directory, ImageOf(layer));
     }
+
+    /// <summary>The image over its layer, as another process makes it again from <see cref="LayerPath"/>.</summary>
+    public static IImage ImageOf(ILayer layer) => Mutate.SetCmd(Mutate.AppendLayers(Images.Image.Empty(), layer), "sh", "-c", "echo hello");
 
     /// <summary>Removes a cgroup parent the tests' containers were made under (relative: under this process's own cgroup), once they are all gone.</summary>
     public static async Task DeleteCgroupParentAsync(string parent)

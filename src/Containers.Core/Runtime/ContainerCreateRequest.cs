@@ -22,4 +22,16 @@ public sealed record ContainerCreateRequest(string Id, string Bundle)
     /// container comes back running.
     /// </summary>
     public bool StartImmediately { get; init; }
+
+    /// <summary>
+    /// Where the container's stdout and stderr go, as Docker's json-file log
+    /// (<c>{"log":"hello\n","stream":"stdout","time":"…"}</c>, one object a line, lines split at
+    /// 16 KiB), appended by the container's shim, so that the log keeps growing when the creating
+    /// process is gone. Its stdin is <c>/dev/null</c>, and <see cref="Stdio"/> must be
+    /// <see cref="StdioMode.Null"/>. The exit is reported only once the log holds all of the output.
+    /// </summary>
+    public string? LogPath { get; init; }
+
+    /// <summary>What else goes when the owner dies; only with <see cref="DieWithOwner"/>.</summary>
+    public OwnerDeathCleanup? OwnerDeathCleanup { get; init; }
 }

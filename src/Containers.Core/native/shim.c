@@ -23,6 +23,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <linux/sched.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "shim.h"
@@ -31,6 +32,9 @@
 #define MAX_PLAN (16 << 20)
 #define MAX_CLIENTS 64
 #define MAX_HIERARCHIES 32
+/* How long after the exit the log may take to reach its end, should a process that escaped the
+   container hold its pipes; with a pid namespace they end at once. */
+#define DRAIN_MS 2000
 
 struct monitor {
     const struct plan *plan;
@@ -44,7 +48,10 @@ struct monitor {
     int started;
     int exited;
     int owner_died;
+    int done;          /* the exit is reported, or the dead owner's leftovers removed */
     int status;
+    struct container_log *log; /* the json-file log this monitor writes, or NULL */
+    struct timespec drain_until;
     char state_dir[4096];
 };
 
@@ -91,9 +98,26 @@ static void kill_cgroup(const struct plan *p)
     }
 }
 
+/* The owner's own leftovers: its mounts first (deepest first, as the plan lists them), then its directories. */
+static void remove_owner_paths(const struct plan *p)
+{
+    for (size_t i = 0; i < p->nrecs; i++)
+        if (p->recs[i].op == OP_OWNER_GONE_UNMOUNT && p->recs[i].count == 1)
+            unmount_all(p->recs[i].args[0]);
+    for (size_t i = 0; i < p->nrecs; i++) {
+        if (p->recs[i].op != OP_OWNER_GONE_REMOVE || p->recs[i].count != 1)
+            continue;
+        /* Nobody is left to tell of a failure; a second try covers a file made during the first. */
+        for (int tries = 0; tries < 3 && remove_tree(p->recs[i].args[0]) < 0; tries++) {
+        }
+    }
+}
+
 static void remove_leftovers(struct monitor *m)
 {
     /* The owner died: remove what it would have removed on delete. */
+    if (m->log)
+        log_close(m->log);
     for (size_t i = 0; i < m->plan->nrecs; i++) {
         const struct plan_rec *r = &m->plan->recs[i];
         if (r->op != OP_CLEANUP_DIR)
@@ -103,6 +127,7 @@ static void remove_leftovers(struct monitor *m)
             usleep(10000);
         }
     }
+    remove_owner_paths(m->plan);
     if (m->state_dir[0]) {
         static const char *files[] = { "exit", "exit.tmp", "shim.sock", "state.json", "state.json.tmp", "pid" };
         char path[4200];
@@ -114,20 +139,57 @@ static void remove_leftovers(struct monitor *m)
     }
 }
 
+static long drain_ms_left(const struct monitor *m)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long ms = (m->drain_until.tv_sec - now.tv_sec) * 1000 + (m->drain_until.tv_nsec - now.tv_nsec) / 1000000;
+    return ms > 0 ? ms : 0;
+}
+
+/* Reports the exit, once the log holds everything the container wrote (or has had its time). */
+static void report_exit_if_drained(struct monitor *m)
+{
+    if (!m->exited || m->done || (m->log && log_is_open(m->log) && drain_ms_left(m) > 0))
+        return;
+    char line[64];
+    if (WIFSIGNALED(m->status))
+        snprintf(line, sizeof(line), "exit %d %d", 128 + WTERMSIG(m->status), WTERMSIG(m->status));
+    else
+        snprintf(line, sizeof(line), "exit %d 0", WEXITSTATUS(m->status));
+    if (m->log) {
+        /* Past the deadline, what the pipes hold still goes in; whatever comes after is lost. */
+        log_pump(m->log, &m->log->out);
+        log_pump(m->log, &m->log->err);
+        log_close(m->log);
+    }
+    write_exit_file(m, line);
+    broadcast(m, line, 1);
+    m->done = 1;
+}
+
+static void on_owner_gone(struct monitor *m)
+{
+    m->owner_died = 1;
+    if (!m->exited) {
+        kill(m->child, SIGKILL);
+        kill_cgroup(m->plan);
+        return;
+    }
+    /* It had exited already, and its log was still draining. */
+    remove_leftovers(m);
+    m->done = 1;
+}
+
 static void on_exit_status(struct monitor *m, int status)
 {
-    char line[64];
-    if (WIFSIGNALED(status))
-        snprintf(line, sizeof(line), "exit %d %d", 128 + WTERMSIG(status), WTERMSIG(status));
-    else
-        snprintf(line, sizeof(line), "exit %d 0", WEXITSTATUS(status));
     m->exited = 1;
     m->status = status;
     if (m->owner_died) {
         remove_leftovers(m);
+        m->done = 1;
         return;
     }
-    write_exit_file(m, line);
     if (m->started && m->sync >= 0) {
         /* It exec'd and exited before we saw the sync socket close: the start succeeded. */
         close(m->sync);
@@ -136,7 +198,10 @@ static void on_exit_status(struct monitor *m, int status)
     }
     if (!m->started)
         broadcast(m, "error the container exited before it started", 2);
-    broadcast(m, line, 1);
+    clock_gettime(CLOCK_MONOTONIC, &m->drain_until);
+    m->drain_until.tv_sec += DRAIN_MS / 1000;
+    m->drain_until.tv_nsec += (DRAIN_MS % 1000) * 1000000L;
+    report_exit_if_drained(m);
 }
 
 static void handle_request(struct monitor *m, int fd, int slot, const char *req)
@@ -155,7 +220,7 @@ static void handle_request(struct monitor *m, int fd, int slot, const char *req)
             m->waiting[slot] = 2;
     } else if (strcmp(req, "state") == 0) {
         char line[64];
-        snprintf(line, sizeof(line), "state %s %d", m->started ? "running" : "created", (int)m->child);
+        snprintf(line, sizeof(line), "state %s %d", m->exited ? "stopped" : m->started ? "running" : "created", (int)m->child);
         send_msg(fd, line, -1);
     } else if (strcmp(req, "wait") == 0) {
         if (slot >= 0)
@@ -163,6 +228,11 @@ static void handle_request(struct monitor *m, int fd, int slot, const char *req)
     } else if (strncmp(req, "kill ", 5) == 0) {
         int sig = atoi(req + 5);
         int all = strstr(req + 5, " all") != NULL;
+        if (m->exited) {
+            /* Reaped: its pid may be another process's by now. */
+            send_msg(fd, "error the container's process is gone", -1);
+            return;
+        }
         int rc = kill(m->child, sig);
         if (all)
             for (size_t i = 0; i < m->plan->nrecs; i++) {
@@ -188,24 +258,46 @@ static void close_client(struct monitor *m, int i)
     m->waiting[i] = 0;
 }
 
+enum { FD_SIGNAL, FD_OWNER, FD_LISTENER, FD_SYNC, FD_LOG_OUT, FD_LOG_ERR, FD_CLIENTS };
+
+static void pump_log(struct monitor *m, const struct pollfd *fds)
+{
+    if (!m->log)
+        return;
+    if (fds[FD_LOG_OUT].revents)
+        log_pump(m->log, &m->log->out);
+    if (fds[FD_LOG_ERR].revents)
+        log_pump(m->log, &m->log->err);
+}
+
 static void serve(struct monitor *m)
 {
     char buf[4096];
-    while (!m->exited) {
-        struct pollfd fds[4 + MAX_CLIENTS];
+    while (!m->done) {
+        struct pollfd fds[FD_CLIENTS + MAX_CLIENTS];
         int n = 0;
         fds[n++] = (struct pollfd){ .fd = m->sig, .events = POLLIN };
         fds[n++] = (struct pollfd){ .fd = m->owner, .events = POLLIN };
         fds[n++] = (struct pollfd){ .fd = m->listener, .events = POLLIN };
         fds[n++] = (struct pollfd){ .fd = m->sync, .events = POLLIN };
+        fds[n++] = (struct pollfd){ .fd = m->log ? m->log->out.fd : -1, .events = POLLIN };
+        fds[n++] = (struct pollfd){ .fd = m->log ? m->log->err.fd : -1, .events = POLLIN };
         for (int i = 0; i < MAX_CLIENTS; i++)
             fds[n++] = (struct pollfd){ .fd = m->clients[i], .events = POLLIN };
-        if (poll(fds, (nfds_t)n, -1) < 0) {
+        /* After the exit, the wait for the log's end is bounded. */
+        int timeout = m->exited ? (int)drain_ms_left(m) : -1;
+        int ready = poll(fds, (nfds_t)n, timeout);
+        if (ready < 0) {
             if (errno == EINTR)
                 continue;
             break;
         }
-        if (fds[0].revents & POLLIN) {
+        if (ready == 0) {
+            report_exit_if_drained(m);
+            continue;
+        }
+        pump_log(m, fds);
+        if (fds[FD_SIGNAL].revents & POLLIN) {
             struct signalfd_siginfo si;
             while (read(m->sig, &si, sizeof(si)) == sizeof(si)) {
             }
@@ -214,10 +306,13 @@ static void serve(struct monitor *m)
             while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
                 if (pid == m->child)
                     on_exit_status(m, status);
-            if (m->exited)
+            if (m->done)
                 break;
         }
-        if (fds[3].revents) {
+        report_exit_if_drained(m);
+        if (m->done)
+            break;
+        if (fds[FD_SYNC].revents) {
             int passed;
             ssize_t got = recv_msg(m->sync, buf, sizeof(buf), &passed);
             if (passed >= 0)
@@ -232,21 +327,18 @@ static void serve(struct monitor *m)
                 broadcast(m, buf, 2);
             }
         }
-        if (fds[1].revents) {
+        if (fds[FD_OWNER].revents) {
             ssize_t got = recv_msg(m->owner, buf, sizeof(buf), NULL);
             if (got <= 0) {
                 close(m->owner);
                 m->owner = -1;
-                if (plan_has(m->plan, OP_DIE_WITH_OWNER)) {
-                    m->owner_died = 1;
-                    kill(m->child, SIGKILL);
-                    kill_cgroup(m->plan);
-                }
+                if (plan_has(m->plan, OP_DIE_WITH_OWNER))
+                    on_owner_gone(m);
             } else {
                 handle_request(m, m->owner, -1, buf);
             }
         }
-        if (fds[2].revents & POLLIN) {
+        if (fds[FD_LISTENER].revents & POLLIN) {
             int c = accept4(m->listener, NULL, NULL, SOCK_CLOEXEC);
             int placed = 0;
             for (int i = 0; c >= 0 && i < MAX_CLIENTS; i++)
@@ -259,7 +351,7 @@ static void serve(struct monitor *m)
                 close(c);
         }
         for (int i = 0; i < MAX_CLIENTS; i++) {
-            if (m->clients[i] < 0 || !fds[4 + i].revents)
+            if (m->clients[i] < 0 || !fds[FD_CLIENTS + i].revents)
                 continue;
             ssize_t got = recv_msg(m->clients[i], buf, sizeof(buf), NULL);
             if (got <= 0)
@@ -304,7 +396,7 @@ static void write_id_map(int owner, pid_t pid, const char *file, const char *tex
 }
 
 /* Runs an OCI runtime's create (runc, crun) and becomes the reaper of the container it makes. */
-static pid_t run_monitored_runtime(const struct plan_rec *mon)
+static pid_t run_monitored_runtime(const struct plan_rec *mon, const struct container_log *log)
 {
     pid_t runtime = fork();
     if (runtime < 0)
@@ -315,6 +407,9 @@ static pid_t run_monitored_runtime(const struct plan_rec *mon)
         sigprocmask(SIG_SETMASK, &none, NULL);
         /* An ignored signal stays ignored across exec: the runtime and its container must not inherit ours. */
         signal(SIGPIPE, SIG_DFL);
+        /* The runtime hands its stdio on to the container's process. */
+        if (log)
+            log_attach(log);
         syscall(SYS_close_range, 3, ~0U, 0);
         execv(mon->args[1], mon->args + 1);
         _exit(127);
@@ -385,10 +480,17 @@ int main(void)
     m.sig = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
     if (m.sig < 0)
         die_errno(OWNER_FD, "signalfd", NULL);
+    static struct container_log json_log;
+    const struct plan_rec *log_file = plan_find(&plan, OP_LOG_FILE);
+    if (log_file) {
+        if (log_open(&json_log, log_file->args[0]) < 0)
+            die_errno(OWNER_FD, "open log", log_file->args[0]);
+        m.log = &json_log;
+    }
 
     const struct plan_rec *mon = plan_find(&plan, OP_MONITOR);
     if (mon && mon->count >= 2) {
-        m.child = run_monitored_runtime(mon);
+        m.child = run_monitored_runtime(mon, m.log);
         m.started = 1; /* the runtime's own start command runs the program */
     } else {
         for (size_t i = 0; i < plan.nrecs; i++) {
@@ -458,6 +560,8 @@ int main(void)
             close(pair[0]);
             close(OWNER_FD);
             close(m.sig);
+            if (m.log)
+                log_attach(m.log);
             init_run(&plan, pair[1], tasks_fds, ntasks);
         }
         close(pair[1]);
@@ -518,6 +622,9 @@ int main(void)
             m.started = 1;
     }
 
+    /* The container holds the pipes' other ends now: they end when its last process does. */
+    if (m.log)
+        log_detach_child(m.log);
     if (m.state_dir[0] && (m.listener = listen_on(m.state_dir)) < 0) {
         kill(m.child, SIGKILL);
         die_errno(OWNER_FD, "listen in", m.state_dir);

@@ -50,6 +50,9 @@ enum plan_op {
     OP_SETGROUPS_DENY = 32,
     OP_DEVICE_BIND = 33,    /* use bind mounts of host devices (user namespaces) */
     OP_SETATTR_RECURSIVE = 34, /* path, mount_setattr attrs, fallback MS_ flags, fallback targets...: one call for a whole tree */
+    OP_LOG_FILE = 40,       /* path: stdout and stderr go there as Docker json-file lines, written by the monitor */
+    OP_OWNER_GONE_UNMOUNT = 41, /* path: when the owner dies, detach every mount on it once the container is dead */
+    OP_OWNER_GONE_REMOVE = 42,  /* path: and then remove this tree, following no symlink and crossing no mount */
 };
 
 struct plan_rec {
@@ -69,6 +72,34 @@ int plan_has(const struct plan *p, uint32_t op);
 
 /* The container's setup, run in the cloned child; never returns. */
 void init_run(const struct plan *p, int sync_fd, const int *tasks_fds, int ntasks) __attribute__((noreturn));
+
+/* The container's json-file log (log.c): the monitor reads the container's stdout and stderr
+   pipes and appends one line of JSON per line of output. */
+#define LOG_MAX_LINE (16 * 1024) /* Docker's json-file driver splits longer lines */
+
+struct log_stream {
+    int fd;             /* our (read) end of the pipe, non-blocking; -1 once it reached its end */
+    int child_fd;       /* the container's (write) end, until it has it; -1 after */
+    const char *name;   /* "stdout" or "stderr" */
+    size_t len;         /* bytes of a line not yet written */
+    unsigned char line[LOG_MAX_LINE];
+};
+
+struct container_log {
+    int file;
+    struct log_stream out, err;
+};
+
+int log_open(struct container_log *log, const char *path);
+void log_attach(const struct container_log *log); /* in the container's process: its stdout and stderr become the pipes */
+void log_detach_child(struct container_log *log); /* in the monitor, once the container has its ends */
+int log_pump(struct container_log *log, struct log_stream *s); /* 1 while the pipe is open, 0 once it has ended */
+int log_is_open(const struct container_log *log);
+void log_close(struct container_log *log); /* writes what is left of a line, and closes everything */
+
+/* What an owner that died leaves to the monitor (cleanup.c). */
+int unmount_all(const char *path);
+int remove_tree(const char *path);
 
 /* Helpers shared by the monitor and the child. */
 void die_errno(int sync_fd, const char *what, const char *subject) __attribute__((noreturn));

@@ -591,19 +591,8 @@ public sealed partial class ContainerEngine
         (await EntriesAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(e => e.Record.Id, e => e.Record, StringComparer.Ordinal);
 
     /// <summary>The record of a container this engine does not follow (another engine's on this root), or null.</summary>
-    private StoredContainer? ReadRecord(string id)
-    {
-        try
-        {
-            return id.Length == 64 && id.All(char.IsAsciiHexDigitLower)
-                ? JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(_containersRoot, id, RecordFile)), EngineJsonContext.Default.StoredContainer)
-                : null;
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or JsonException)
-        {
-            return null;
-        }
-    }
+    private StoredContainer? ReadRecord(string id) =>
+        id.Length == 64 && id.All(char.IsAsciiHexDigitLower) ? ReadRecordFrom(Path.Combine(_containersRoot, id)) : null;
 
     private static string HostHostname()
     {

@@ -174,7 +174,8 @@ public sealed partial class ContainerEngine
 
     /// <summary>
     /// Replaces the runtime's container of a stopped one with a new one on the same bundle and
-    /// rootfs: the writable layer and the volumes stay, and the log goes on.
+    /// rootfs: the writable layer and the volumes stay, and the log goes on (the runtime's delete
+    /// returns once the old shim has written the last run's output).
     /// </summary>
     private async Task RecreateAsync(Entry entry, CancellationToken cancellationToken)
     {
@@ -185,12 +186,6 @@ public sealed partial class ContainerEngine
         catch (NotFoundException)
         {
             // An earlier engine's container that died with it.
-        }
-
-        if (entry.Log is { } log)
-        {
-            // The last run's output is all in before the next run's.
-            await LogDrainedAsync(log).ConfigureAwait(false);
         }
 
         if (entry.Created is { } old)

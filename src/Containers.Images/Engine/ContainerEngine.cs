@@ -73,10 +73,10 @@ public sealed partial class ContainerEngine : IAsyncDisposable
         _snapshotter = snapshotter ?? SnapshotterSelector.Select(new SnapshotterOptions { Root = Path.Combine(root, "snapshots") }, _time);
         _containersRoot = Path.Combine(root, "containers");
         Directory.CreateDirectory(_containersRoot);
+        SweepOwnerDeathRemainsAsync().GetAwaiter().GetResult();
         foreach (var dir in Directory.EnumerateDirectories(_containersRoot))
         {
-            var file = Path.Combine(dir, RecordFile);
-            if (File.Exists(file) && JsonSerializer.Deserialize(File.ReadAllBytes(file), EngineJsonContext.Default.StoredContainer) is { } record)
+            if (ReadRecordFrom(dir) is { } record)
             {
                 // A restart that an earlier engine had pending went with it.
                 var entry = new Entry(record with { Restarting = false }, dir);
@@ -99,7 +99,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
     /// <summary>
     /// Makes a container from <paramref name="spec"/>, as <c>docker create</c> does: unpacks the
     /// image, mounts a fresh writable snapshot as its rootfs, writes its OCI spec and creates it in
-    /// the runtime with its stdout and stderr piped into the log. It waits for <see cref="StartAsync"/>.
+    /// the runtime, whose shim writes its stdout and stderr to the log. It waits for <see cref="StartAsync"/>.
     /// </summary>
     /// <exception cref="AlreadyExistsException">Another container has the name.</exception>
     /// <exception cref="InvalidArgumentException">The name, command, working directory or user is not valid.</exception>
@@ -124,10 +124,12 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             Name = name,
             Image = spec.Image.Digest,
             ImageName = spec.ImageName,
-            SnapshotKey = $"container-{id}",
+            SnapshotKey = SnapshotKeyOf(id),
             StopSignal = imageConfig?.StopSignal is { Length: > 0 } stop ? Signals.Parse(stop) : SigTerm,
             AutoRemove = spec.AutoRemove,
             Created = _time.GetUtcNow(),
+            OwnerPid = Owner?.Pid ?? 0,
+            OwnerStartTime = Owner?.StartTime ?? 0,
             Mounts = volumeMounts,
             Restart = spec.Restart.Kind == RestartPolicyKind.No ? null : spec.Restart.ToString(),
             Networking = networking,
@@ -190,7 +192,15 @@ public sealed partial class ContainerEngine : IAsyncDisposable
     {
         var info = await CreateAsync(spec, cancellationToken).ConfigureAwait(false);
         await StartAsync(info.Id, cancellationToken).ConfigureAwait(false);
-        return await InspectAsync(info.Id, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await InspectAsync(info.Id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotFoundException) when (spec.AutoRemove)
+        {
+            // It ran, exited and was removed already.
+            return info with { Status = ContainerStatus.Stopped };
+        }
     }
 
     /// <summary>
@@ -331,7 +341,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
     public async IAsyncEnumerable<LogEntry> LogsAsync(string idOrName, bool follow = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var entry = await FindAsync(idOrName, cancellationToken).ConfigureAwait(false);
-        await foreach (var line in ContainerLog.ReadAsync(Path.Combine(entry.Directory, LogFile), entry.Log, follow, cancellationToken).ConfigureAwait(false))
+        await foreach (var line in ContainerLog.ReadAsync(Path.Combine(entry.Directory, LogFile), follow, entry.Exited.Task, cancellationToken).ConfigureAwait(false))
         {
             yield return line;
         }
@@ -358,11 +368,6 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             if (entry.Created is { } created)
             {
                 await created.DisposeAsync().ConfigureAwait(false);
-            }
-
-            if (entry.Log is { } log)
-            {
-                await log.DisposeAsync().ConfigureAwait(false);
             }
         }
 
@@ -511,24 +516,23 @@ public sealed partial class ContainerEngine : IAsyncDisposable
         Log.Started(_logger, entry.Record.Id);
     }
 
-    /// <summary>Creates the container in the runtime from its bundle, with its stdout and stderr piped into its log (appended to by each run).</summary>
+    /// <summary>
+    /// Creates the container in the runtime from its bundle. Its shim appends its stdout and stderr
+    /// to its log (each run adds to it), and reports the exit only once the log has all of it.
+    /// Stdin is <c>/dev/null</c>, as Docker's without <c>-i</c>.
+    /// </summary>
     private async Task CreateInRuntimeAsync(Entry entry, CancellationToken cancellationToken)
     {
-        entry.Log ??= ContainerLog.Open(Path.Combine(entry.Directory, LogFile), _time);
-        var created = await _runtime.CreateAsync(new ContainerCreateRequest(entry.Record.Id, entry.Directory) { Stdio = StdioMode.Pipes, DieWithOwner = _options.ContainersDieWithEngine }, cancellationToken).ConfigureAwait(false);
+        var request = new ContainerCreateRequest(entry.Record.Id, entry.Directory)
+        {
+            LogPath = Path.Combine(entry.Directory, LogFile),
+            DieWithOwner = _options.ContainersDieWithEngine,
+            OwnerDeathCleanup = await OwnerDeathCleanupAsync(entry.Directory, Path.Combine(entry.Directory, RootfsDir), entry.Record.SnapshotKey, cancellationToken).ConfigureAwait(false),
+        };
+        var created = await _runtime.CreateAsync(request, cancellationToken).ConfigureAwait(false);
         entry.Created = created;
         await AttachNetworkAsync(entry, created.Pid, cancellationToken).ConfigureAwait(false);
-        if (created.Io.StandardInput is { } stdin)
-        {
-            // Docker without -i: the program reads end-of-file.
-            await stdin.DisposeAsync().ConfigureAwait(false);
-        }
-
-        entry.Log.Pump(created.Io.StandardOutput, created.Io.StandardError);
     }
-
-    /// <summary>Waits until the log has all of a finished run's output, but not forever: a process that escaped the container could hold its pipes.</summary>
-    private Task<Task> LogDrainedAsync(ContainerLog log) => Task.WhenAny(log.Completed, Task.Delay(TimeSpan.FromSeconds(5), _time));
 
     private async Task RemoveAsync(Entry entry, bool force, CancellationToken cancellationToken)
     {
@@ -573,24 +577,13 @@ public sealed partial class ContainerEngine : IAsyncDisposable
         }
     }
 
-    /// <summary>Undoes what create did, as far as it got: stdio and log, rootfs mount, snapshot, state directory, registration.</summary>
+    /// <summary>Undoes what create did, as far as it got: rootfs mount, snapshot, state directory (and log), registration.</summary>
     private async Task TearDownAsync(Entry entry, bool prepared)
     {
         await ReleaseNetworkAsync(entry, persist: false).ConfigureAwait(false);
-        if (entry.Log is { } log)
-        {
-            // The runtime's container is gone, so the pipes reach their end.
-            await LogDrainedAsync(log).ConfigureAwait(false);
-        }
-
         if (entry.Created is { } created)
         {
             await created.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (entry.Log is { } written)
-        {
-            await written.DisposeAsync().ConfigureAwait(false);
         }
 
         var rootfs = Path.Combine(entry.Directory, RootfsDir);
@@ -741,8 +734,6 @@ public sealed partial class ContainerEngine : IAsyncDisposable
         public TaskCompletionSource<ExitStatus> Exited { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public CreatedContainer? Created { get; set; }
-
-        public ContainerLog? Log { get; set; }
 
         public Task? Monitor { get; set; }
 

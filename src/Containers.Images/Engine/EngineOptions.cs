@@ -11,9 +11,11 @@ public sealed partial class EngineOptions
     public string Root { get; set; } = ContainersPaths.DefaultRoot;
 
     /// <summary>
-    /// Kill and remove a container when the process that runs the engine dies. The engine reads
-    /// each container's output through pipes in this process, so a container that outlived it
-    /// would lose its logs; on by default.
+    /// Kill and remove a container when the process that runs the engine dies (or disposes the
+    /// runtime the engine made), even by SIGKILL: its shim removes the container with its rootfs
+    /// mount, directory and writable snapshot. On by default. Off, containers outlive the engine, as
+    /// <c>docker run -d</c>'s do: their shim keeps writing their log, and an engine opened later on
+    /// the same root follows them and records their exit.
     /// </summary>
     public bool ContainersDieWithEngine { get; set; } = true;
 }

@@ -8,7 +8,7 @@ public enum LogSource
 }
 
 /// <summary>One line a container wrote, with its trailing newline as written, as Docker's json-file driver keeps it.</summary>
-/// <param name="Timestamp">When the engine read the line from the container's pipe.</param>
+/// <param name="Timestamp">When the container's shim read the line from the container's pipe.</param>
 /// <param name="Source">Stdout or stderr.</param>
 /// <param name="Text">The line, newline included (a final line without one, or a piece of a line longer than 16 KiB, has none).</param>
 public sealed record LogEntry(DateTimeOffset Timestamp, LogSource Source, string Text);

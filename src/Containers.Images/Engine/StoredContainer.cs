@@ -33,6 +33,12 @@ internal sealed partial record StoredContainer
 
     public int? ExitSignal { get; init; }
 
+    /// <summary>The engine process the container dies with, and its start time; 0 when it outlives its engine.</summary>
+    public int OwnerPid { get; init; }
+
+    /// <summary>The start time of <see cref="OwnerPid"/>, which tells it from a later process with its pid.</summary>
+    public ulong OwnerStartTime { get; init; }
+
     /// <summary>Its mounts, validated, with anonymous volumes named.</summary>
     public IReadOnlyList<VolumeMount> Mounts { get; init; } = [];
 

@@ -16,6 +16,10 @@ public abstract class ContainerRuntimeConformance
     /// <summary>The cgroup under which every test container is made, relative to the test process's own.</summary>
     protected const string CgroupParent = "dotnet-containers-test";
 
+    /// <summary>A line of Docker's json-file log, as its driver writes it.</summary>
+    private const string JsonFileLine =
+        "^\\{\"log\":\"(?:[^\"\\\\]|\\\\.)*\",\"stream\":\"std(?:out|err)\",\"time\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z\"\\}$";
+
     private TestContainers containers = null!;
 
     protected IContainerRuntime Runtime { get; private set; } = null!;
@@ -428,6 +432,60 @@ public abstract class ContainerRuntimeConformance
         Assert.That(output, Does.StartWith("exec-host\nsleep"));
     }
 
+    [Test]
+    public async Task Log_StdoutAndStderr_AreDockerJsonFileLinesWrittenByTheShim()
+    {
+        var (exit, lines) = await containers.RunLoggedAsync(NewId(), null, "sh", "-c", "echo one; echo oops >&2; echo two; printf partial; exit 3");
+        var entries = lines.Select(ParseLogLine).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(ExitStatus.Exited(3)));
+            Assert.That(lines, Has.All.Match(JsonFileLine), "one object a line, time in UTC with nanoseconds, as Docker writes it");
+            Assert.That(entries.Where(e => e.Stream == "stdout").Select(e => e.Log), Is.EqualTo(new[] { "one\n", "two\n", "partial" }));
+            Assert.That(entries.Where(e => e.Stream == "stderr").Select(e => e.Log), Is.EqualTo(new[] { "oops\n" }));
+        });
+    }
+
+    [Test]
+    public async Task Log_LongLinesControlCharactersAndInvalidUtf8_AreSplitAndEscapedAsDockerDoes()
+    {
+        var (_, lines) = await containers.RunLoggedAsync(NewId(), null, "sh", "-c", "head -c 40000 /dev/zero | tr '\\0' x; echo; printf '\\001\\377<\\n'");
+        var entries = lines.Select(ParseLogLine).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(entries.Select(e => e.Log.Length), Is.EqualTo(new[] { 16 * 1024, 16 * 1024, 40000 - (32 * 1024) + 1, 4 }));
+            Assert.That(string.Concat(entries.Take(3).Select(e => e.Log)), Is.EqualTo(new string('x', 40000) + "\n"));
+            Assert.That(entries[3].Log, Is.EqualTo("\u0001\uFFFD<\n"));
+            Assert.That(lines[3], Does.StartWith("{\"log\":\"\\u0001\\ufffd\\u003c\\n\""), "escaped as Docker escapes it");
+        });
+    }
+
+    [Test]
+    public async Task Log_WhenTheExitIsReported_HoldsAllOfTheOutput()
+    {
+        var (_, lines) = await containers.RunLoggedAsync(NewId(), null, "seq", "1", "20000");
+        Assert.Multiple(() =>
+        {
+            Assert.That(lines, Has.Length.EqualTo(20000));
+            Assert.That(ParseLogLine(lines[^1]).Log, Is.EqualTo("20000\n"));
+        });
+    }
+
+    [Test]
+    public async Task Log_AProcessLeftHoldingTheOutput_DoesNotHoldBackTheExit()
+    {
+        // Without a pid namespace the container's children outlive it, and hold its pipes.
+        var (exit, lines) = await containers.RunLoggedAsync(
+            NewId(),
+            s => s with { Linux = s.Linux! with { Namespaces = s.Linux.Namespaces!.Where(n => n.Type != "pid").ToArray() } },
+            "sh", "-c", "sleep 600 & echo bye");
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(ExitStatus.Exited(0)));
+            Assert.That(lines.Select(line => ParseLogLine(line).Log), Is.EqualTo(new[] { "bye\n" }));
+        });
+    }
+
     /// <summary>Creates, starts, waits and deletes; returns the exit status and the output.</summary>
     protected Task<(ExitStatus Exit, string Output, string Error)> RunAsync(Func<OciSpec, OciSpec>? configure, params string[] args) =>
         containers.RunAsync(NewId(), configure, args);
@@ -436,6 +494,12 @@ public abstract class ContainerRuntimeConformance
         containers.CreateAsync(id, configure, stdio, args);
 
     protected string NewId() => $"{Runtime.Name}-{Guid.NewGuid():N}"[..24];
+
+    private static (string Log, string Stream) ParseLogLine(string line)
+    {
+        var root = System.Text.Json.JsonDocument.Parse(line).RootElement;
+        return (root.GetProperty("log").GetString()!, root.GetProperty("stream").GetString()!);
+    }
 
     private static OciSpec WithResources(OciSpec spec, Func<OciResources, OciResources> change) =>
         spec with { Linux = spec.Linux! with { Resources = change(spec.Linux.Resources ?? new OciResources()) } };

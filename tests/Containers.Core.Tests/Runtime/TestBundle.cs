@@ -13,7 +13,7 @@ public sealed class TestBundle : IDisposable
     private static readonly string[] Applets =
     [
         "sh", "true", "false", "cat", "echo", "ls", "ps", "hostname", "id", "sleep", "mount", "grep", "head",
-        "dd", "wc", "kill", "stat", "touch", "mkdir", "readlink", "env", "pwd", "tail", "yes", "seq", "tr", "cut", "umask",
+        "dd", "wc", "kill", "stat", "touch", "mkdir", "readlink", "env", "pwd", "tail", "yes", "seq", "tr", "cut", "umask", "ln", "chmod",
     ];
 
     private TestBundle(string path) => Path = path;

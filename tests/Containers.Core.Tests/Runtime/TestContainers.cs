@@ -39,6 +39,26 @@ internal sealed class TestContainers(IContainerRuntime runtime, string cgroupPar
         return result;
     }
 
+    /// <summary>
+    /// Creates a container whose shim writes its output as a json-file log in its bundle, starts
+    /// it, waits and deletes it; returns the exit status and the log's lines as they were when
+    /// the exit was reported.
+    /// </summary>
+    public async Task<(ExitStatus Exit, string[] Log)> RunLoggedAsync(string id, Func<OciSpec, OciSpec>? configure, params string[] args)
+    {
+        var bundle = MakeBundle(id, configure, args);
+        var log = Path.Combine(bundle.Path, "log.jsonl");
+        await using (await runtime.CreateAsync(new ContainerCreateRequest(id, bundle.Path) { LogPath = log, DieWithOwner = true }))
+        {
+        }
+
+        await runtime.StartAsync(id);
+        var exit = await runtime.WaitAsync(id).WaitAsync(TimeSpan.FromSeconds(60));
+        var lines = await File.ReadAllLinesAsync(log);
+        await runtime.DeleteAsync(id);
+        return (exit, lines);
+    }
+
     /// <summary>Deletes every container made (those the test deleted itself are fine) and their bundles.</summary>
     public async Task DeleteAllAsync()
     {

@@ -469,14 +469,4 @@ public sealed class EngineNetworkingTests : EngineTest
     }
 
     private static ulong Inode(string path) => Containers.Linux.PosixFs.StatAt(null, path, followSymlinks: true).Inode;
-
-    private async Task WaitForLogAsync(string id, string text)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!(await LogTextAsync(id)).Contains(text, StringComparison.Ordinal))
-        {
-            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"container {id[..12]} never logged {text}; its log: {await LogTextAsync(id)}");
-            await Task.Delay(50);
-        }
-    }
 }

@@ -23,6 +23,9 @@ public abstract class EngineTest
 
     protected IImage Image { get; private set; } = null!;
 
+    /// <summary>The image's one layer, a tar file, from which another process can make the image again (<see cref="BusyboxImage.ImageOf"/>).</summary>
+    protected string LayerPath => _busybox!.LayerPath;
+
     protected string Root { get; private set; } = null!;
 
     protected BuiltinRuntime Runtime { get; private set; } = null!;
@@ -47,9 +50,13 @@ public abstract class EngineTest
     public void CreateEngine()
     {
         Root = Directory.CreateTempSubdirectory("engine-root-").FullName;
-        Runtime = new BuiltinRuntime(new BuiltinRuntimeOptions { StateRoot = Path.Combine(Root, "run"), CgroupParent = CgroupParent });
+        Runtime = NewRuntime(Root);
         Engine = new ContainerEngine(CreateOptions(), Runtime);
     }
+
+    /// <summary>A runtime on the engine root's <c>run</c> directory, with the tests' cgroup parent.</summary>
+    internal static BuiltinRuntime NewRuntime(string root) =>
+        new(new BuiltinRuntimeOptions { StateRoot = Path.Combine(root, "run"), CgroupParent = CgroupParent });
 
     [TearDown]
     public async Task RemoveEverything()
@@ -84,11 +91,23 @@ public abstract class EngineTest
         });
     }
 
-    /// <summary>Disposes the engine and opens a new one on the same root and runtime, as a restarted process would; optionally on another clock.</summary>
-    protected async Task ReopenEngineAsync(TimeProvider? timeProvider = null)
+    /// <summary>
+    /// Disposes the engine and opens a new one on the same root, as a restarted process would:
+    /// optionally on another clock, with changed settings, and (<paramref name="newRuntime"/>) on a
+    /// new runtime, the old one disposed as the end of its process would.
+    /// </summary>
+    protected async Task ReopenEngineAsync(TimeProvider? timeProvider = null, Action<EngineOptions>? configure = null, bool newRuntime = false)
     {
         await Engine.DisposeAsync();
-        Engine = new ContainerEngine(CreateOptions(), Runtime, timeProvider: timeProvider);
+        if (newRuntime)
+        {
+            await Runtime.DisposeAsync();
+            Runtime = NewRuntime(Root);
+        }
+
+        var options = CreateOptions();
+        configure?.Invoke(options);
+        Engine = new ContainerEngine(options, Runtime, timeProvider: timeProvider);
     }
 
     /// <summary>
@@ -151,6 +170,17 @@ public abstract class EngineTest
         var status = await Engine.WaitAsync(info.Id, timeout.Token);
         var log = await LogTextAsync(info.Id, follow: true, timeout.Token);
         return (status, log, info);
+    }
+
+    /// <summary>Waits (up to 20 s, then fails) until the container's log holds <paramref name="text"/>.</summary>
+    protected async Task WaitForLogAsync(string id, string text)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!(await LogTextAsync(id)).Contains(text, StringComparison.Ordinal))
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"container {id[..12]} never logged {text.Trim()}; its log: {await LogTextAsync(id)}");
+            await Task.Delay(20);
+        }
     }
 
     protected async Task<string> LogTextAsync(string id, bool follow = false, CancellationToken cancellationToken = default)

@@ -178,6 +178,39 @@ public abstract partial class SnapshotterConformance
     }
 
     [Test]
+    public async Task ActiveSnapshot_WhoseDirectoryIsDeletedBehindItsBack_IsRemovedCleanly()
+    {
+        if (Snapshotter is not ISnapshotDirectory directories)
+        {
+            Assert.Ignore($"{Snapshotter.Name} does not keep a snapshot in one directory");
+            return;
+        }
+
+        var first = MountNew(await Snapshotter.PrepareAsync("first", null));
+        await File.WriteAllTextAsync(Path.Combine(first, "hello.txt"), "hello");
+        Unmount(first);
+        await Snapshotter.CommitAsync("base", "first");
+        var target = MountNew(await Snapshotter.PrepareAsync("active", "base"));
+        await File.WriteAllTextAsync(Path.Combine(target, "written"), "by the container");
+        var directory = await directories.DirectoryOfAsync("active");
+        Unmount(target);
+
+        // A shim removes it for an owner that died.
+        Directory.Delete(directory, recursive: true);
+
+        Assert.That(async () => await Snapshotter.UsageAsync("active"), Throws.InstanceOf<NotFoundException>());
+        await Snapshotter.RemoveAsync("active");
+        await Snapshotter.RemoveAsync("base");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Snapshotter.WalkAsync().ToListAsync(), Is.Empty);
+            Assert.That(Directory.GetFileSystemEntries(Path.Combine(Root, "store", "snapshots")), Is.Empty);
+            var links = Path.Combine(Root, "store", "l");
+            Assert.That(Directory.Exists(links) ? Directory.GetFileSystemEntries(links) : [], Is.Empty, "no short link is left dangling");
+        });
+    }
+
+    [Test]
     public async Task StatAndWalk_CarryLabelsAndKinds()
     {
         await Snapshotter.PrepareAsync("a", null, new Dictionary<string, string> { ["owner"] = "test" });

@@ -50,6 +50,7 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ValidateId(request.Id);
+        CreateRequestOps.Validate(request);
         await startupSweep.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
 
         var stdio = StdioPlumbing.Create(request.Stdio);
@@ -99,6 +100,7 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
                 Stdio = request.Stdio,
                 StartImmediately = request.StartImmediately,
             });
+            CreateRequestOps.Add(plan, request);
             var shim = spawned.Value;
             spawned = null;
             handle = await ShimHandle.StartAsync(shim, plan, $"container {request.Id}", cancellationToken).ConfigureAwait(false);
@@ -252,6 +254,10 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
             }
 
             await WaitAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+        else if (status == ContainerStatus.Stopped)
+        {
+            await WaitForShimAsync(id, cancellationToken).ConfigureAwait(false);
         }
 
         await RemoveAsync(record, cancellationToken).ConfigureAwait(false);
@@ -493,6 +499,12 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
             return ContainerStatus.Stopped;
         }
 
+        if (answer.Argument.StartsWith("stopped", StringComparison.Ordinal))
+        {
+            // Exited, and its shim is writing the last of its log before it reports the exit.
+            return ContainerStatus.Stopped;
+        }
+
         if (!answer.Argument.StartsWith("running", StringComparison.Ordinal))
         {
             return ContainerStatus.Created;
@@ -500,6 +512,24 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
 
         using var cgroup = Cgroup.Open(layout, CgroupPath.Parse(record.CgroupPath), logger);
         return cgroup.IsFrozen ? ContainerStatus.Paused : ContainerStatus.Running;
+    }
+
+    /// <summary>
+    /// Waits until a stopped container's shim has reported the exit, which it does (and then
+    /// leaves) once the container's log holds all of its output; removing its state before would
+    /// race the shim's last writes, and hanging up on it would look like the owner's death.
+    /// </summary>
+    private async Task WaitForShimAsync(string id, CancellationToken cancellationToken)
+    {
+        owned.TryGet(id, out var handle);
+        try
+        {
+            await ShimStateDirectory.WaitAsync(handle, StateDirectory(id), cancellationToken).ConfigureAwait(false);
+        }
+        catch (UnavailableException)
+        {
+            // Its shim was killed before it reported: there is nothing to wait for.
+        }
     }
 
     private Task<ShimChannel?> ConnectAsync(string id, CancellationToken cancellationToken) =>

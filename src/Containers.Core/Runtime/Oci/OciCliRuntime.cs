@@ -64,6 +64,7 @@ public sealed partial class OciCliRuntime : IContainerRuntime, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ValidateId(request.Id);
+        CreateRequestOps.Validate(request);
         RequireBinary();
         await startupSweep.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
         var bundle = Path.GetFullPath(request.Bundle);
@@ -102,6 +103,7 @@ public sealed partial class OciCliRuntime : IContainerRuntime, IAsyncDisposable
                 plan.Add(ShimOp.DieWithOwner);
             }
 
+            CreateRequestOps.Add(plan, request);
             stdio = StdioPlumbing.Create(request.Stdio);
             handle = await StartShimAsync(plan, stdio, log, $"container {id}", cancellationToken).ConfigureAwait(false);
             stdio.CloseChildEnds();

@@ -37,4 +37,13 @@ internal enum ShimOp : uint
     SetgroupsDeny = 32,
     DeviceBind = 33,
     SetattrRecursive = 34,
+
+    /// <summary>path: the monitor writes the container's stdout and stderr there as Docker json-file lines.</summary>
+    LogFile = 40,
+
+    /// <summary>path: when the owner dies, detach every mount on it once the container is dead.</summary>
+    OwnerGoneUnmount = 41,
+
+    /// <summary>path: when the owner dies, and after the unmounts, remove this tree (no symlink followed, no mount crossed).</summary>
+    OwnerGoneRemove = 42,
 }

@@ -10,9 +10,11 @@ namespace Containers.Images.Snapshots.Local;
 /// What the local snapshotters share: snapshots as directories <c>snapshots/&lt;id&gt;</c> under
 /// <see cref="Root"/>, named in one <c>metadata.json</c>. A prepare reserves an id under the lock,
 /// builds the tree without it (a copy may be slow), and names the snapshot under the lock again,
-/// so that a crash leaves at worst an unnamed directory, never a name without its files.
+/// so that a crash leaves at worst an unnamed directory, never a name without its files. A
+/// snapshot's directory deleted by someone else (see <see cref="ISnapshotDirectory"/>) leaves a name
+/// without its files all the same: <see cref="RemoveAsync"/> removes it, and ids are never reused.
 /// </summary>
-public abstract class LocalSnapshotter : ISnapshotter
+public abstract class LocalSnapshotter : ISnapshotter, ISnapshotDirectory
 {
     private readonly SnapshotMetadataStore _store;
     private readonly TimeProvider _time;
@@ -123,7 +125,17 @@ public abstract class LocalSnapshotter : ISnapshotter
         ArgumentException.ThrowIfNullOrEmpty(key);
         var metadata = await _store.ReadAsync(cancellationToken).ConfigureAwait(false);
         var record = Find(metadata, key);
-        return SnapshotUsageCounter.Count(FsOf(record.Id), cancellationToken);
+        var fs = FsOf(record.Id);
+        return Directory.Exists(fs)
+            ? SnapshotUsageCounter.Count(fs, cancellationToken)
+            : throw new NotFoundException($"the files of snapshot \"{key}\" ({fs}) are gone; remove the snapshot");
+    }
+
+    public async ValueTask<string> DirectoryOfAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var metadata = await _store.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return DirectoryOf(Find(metadata, key).Id);
     }
 
     /// <summary>The directory of snapshot <paramref name="id"/>.</summary>
