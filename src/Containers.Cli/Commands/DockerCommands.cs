@@ -31,6 +31,6 @@ internal static class DockerCommands
         ("load", () => ArchiveCommands.Load(cli)),
         ("network", () => NetworkCommand.Create(cli)),
         ("volume", () => VolumeCommand.Create(cli)),
-        (PortProxy.CommandName, () => PortProxyCommand.Create(cli)),
+        (ContainerSupervisor.CommandName, () => SuperviseCommand.Create(cli)),
     ];
 }

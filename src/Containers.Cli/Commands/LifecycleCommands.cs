@@ -39,8 +39,8 @@ internal static class LifecycleCommands
             {
                 var full = (await session.Engine.InspectAsync(id, cancellationToken).ConfigureAwait(false)).Id;
                 await session.Engine.StopAsync(full, Grace(result, time), cancellationToken).ConfigureAwait(false);
-                // Its port proxy ends with it; wait for that, so nothing of it is left when stop returns.
-                await PortProxy.StopAsync(session.Root, full, cancellationToken).ConfigureAwait(false);
+                // Its supervisor ends with it (removing an --rm one); wait for that, so that stop returns with nothing of it left.
+                await ContainerSupervisor.StopAsync(session.Root, full, letItFinish: true, cancellationToken).ConfigureAwait(false);
             }));
         return command;
     }
@@ -68,8 +68,8 @@ internal static class LifecycleCommands
             {
                 var full = (await session.Engine.InspectAsync(id, cancellationToken).ConfigureAwait(false)).Id;
                 await session.Engine.RemoveAsync(full, result.GetValue(force), cancellationToken).ConfigureAwait(false);
-                // A detached container's published ports go with it.
-                await PortProxy.StopAsync(session.Root, full, cancellationToken).ConfigureAwait(false);
+                // A detached container's supervisor, and its published ports, go with it.
+                await ContainerSupervisor.StopAsync(session.Root, full, letItFinish: true, cancellationToken).ConfigureAwait(false);
             }));
         return command;
     }
@@ -102,7 +102,7 @@ internal static class LifecycleCommands
 
     /// <summary>
     /// Starts each container with <paramref name="start"/> (on the session's engine, whose containers
-    /// outlive this command), then hands their published ports to proxies, as run -d does.
+    /// outlive this command), then hands them to supervisors, as run -d does.
     /// </summary>
     private static async Task<int> StartEachAsync(CliContext cli, LocalSession session, IEnumerable<string> containers, Func<Images.Engine.ContainerEngine, string, Task> start, CancellationToken cancellationToken)
     {
@@ -111,12 +111,12 @@ internal static class LifecycleCommands
         var code = await ForEachAsync(cli, containers, async id =>
         {
             var full = (await engine.InspectAsync(id, cancellationToken).ConfigureAwait(false)).Id;
-            // An old proxy would hold the ports the start publishes again.
-            await PortProxy.StopAsync(session.Root, full, cancellationToken).ConfigureAwait(false);
+            // An old supervisor would hold the ports the start publishes again, or remove the container the restart stops.
+            await ContainerSupervisor.StopAsync(session.Root, full, letItFinish: false, cancellationToken).ConfigureAwait(false);
             await start(engine, full).ConfigureAwait(false);
             started.Add(full);
         }).ConfigureAwait(false);
-        await PortProxy.HandOverAsync(session, started, cancellationToken).ConfigureAwait(false);
+        await ContainerSupervisor.HandOverAsync(session, started, cancellationToken).ConfigureAwait(false);
         return code;
     }
 

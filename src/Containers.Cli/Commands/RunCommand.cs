@@ -45,8 +45,8 @@ internal static class RunCommand
                 await StartAsync(engine, created, cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    // Its ports must outlive this command, as the container does.
-                    await PortProxy.HandOverAsync(session, [created.Id], cancellationToken).ConfigureAwait(false);
+                    // Its ports, and its removal with --rm, must outlive this command, as the container does.
+                    await ContainerSupervisor.HandOverAsync(session, [created.Id], cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (ContainersCli.IsUserError(e))
                 {

@@ -674,6 +674,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             Restart = RestartPolicyOf(record),
             RestartCount = record.RestartCount,
             Restarting = record.Restarting,
+            AutoRemove = record.AutoRemove,
             Mounts = record.Mounts,
             Network = record.Networking?.Network ?? Networking.NetworkModes.None,
             IPAddress = record.Networking?.IPAddress,

@@ -34,6 +34,9 @@ public sealed partial record ContainerInfo
 
     public DateTimeOffset? Finished { get; init; }
 
+    /// <summary>It is removed once it exits (<c>--rm</c>).</summary>
+    public bool AutoRemove { get; init; }
+
     /// <summary>Its restart policy.</summary>
     public RestartPolicy Restart { get; init; } = RestartPolicy.No;
 

@@ -73,13 +73,13 @@ public sealed class NetworkCommandTests : ContainerCliTest
         var published = JsonDocument.Parse(await CliOkAsync("inspect", "web")).RootElement[0].GetProperty("NetworkSettings").GetProperty("Ports").GetProperty("80/tcp")[0];
         var port = int.Parse(published.GetProperty("HostPort").GetString()!);
         Assert.That(row, Does.Contain($"127.0.0.1:{port}->80/tcp"));
-        Assert.That(await ReadFromAsync(port), Is.EqualTo("published\n"), "served by the port proxy: the engine of run -d has gone");
+        Assert.That(await ReadFromAsync(port), Is.EqualTo("published\n"), "served by the supervisor: the engine of run -d has gone");
         var proxy = ProxyPid(id);
-        Assert.That(proxy, Is.Not.Null, "a port proxy runs for the container");
+        Assert.That(proxy, Is.Not.Null, "a supervisor runs for the container");
 
         await CliOkAsync("rm", "-f", "web");
 
-        Assert.That(IsAlive(proxy!.Value), Is.False, "rm ends the port proxy");
+        Assert.That(IsAlive(proxy!.Value), Is.False, "rm ends the supervisor");
         Assert.That(() => ReadFromAsync(port), Throws.InstanceOf<SocketException>(), "nothing listens on the port any more");
     }
 
@@ -123,7 +123,7 @@ public sealed class NetworkCommandTests : ContainerCliTest
 
     private int? ProxyPid(string id)
     {
-        var file = Path.Combine(Root, "port-proxies", $"{id}.pid");
+        var file = Path.Combine(Root, "supervisors", $"{id}.pid");
         return File.Exists(file) ? int.Parse(File.ReadAllText(file)) : null;
     }
 

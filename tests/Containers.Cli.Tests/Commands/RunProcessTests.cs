@@ -36,4 +36,24 @@ public sealed class RunProcessTests : ContainerCliTest
         Assert.That(await follow.WaitForExitAsync(Timeout), Is.Zero, "logs -f ends with the container's output");
         Assert.That(await CliOkAsync("rm", "bg"), Is.EqualTo("bg"));
     }
+
+    [Test]
+    public async Task Run_DetachedRm_IsRemovedWhenItExits()
+    {
+        var id = await CliOkAsync("run", "-d", "--rm", Image, "sh", "-c", "sleep 0.5");
+        Assert.That(id, Does.Match("^[0-9a-f]{64}$"));
+
+        var deadline = DateTime.UtcNow + Timeout;
+        string left;
+        do
+        {
+            await Task.Delay(100);
+            left = Directory.Exists(Path.Combine(Root, "containers", id)) ? id : string.Empty;
+        }
+        while (left.Length > 0 && DateTime.UtcNow < deadline);
+
+        Assert.That(left, Is.Empty, "its supervisor removed it, with no command running");
+        Assert.That(await CliOkAsync("ps", "-a", "-q"), Is.Empty);
+        Assert.That(Directory.EnumerateFiles(Path.Combine(Root, "supervisors")), Is.Empty, "the supervisor has gone");
+    }
 }
