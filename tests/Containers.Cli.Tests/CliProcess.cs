@@ -106,6 +106,13 @@ internal sealed class CliProcess : IDisposable
         }
     }
 
+    /// <summary>Writes <paramref name="text"/> to its stdin and closes it.</summary>
+    public async Task WriteStdinAndCloseAsync(string text)
+    {
+        await _process.StandardInput.WriteAsync(text);
+        _process.StandardInput.Close();
+    }
+
     public void Signal(int signal)
     {
         if (Kill(_process.Id, signal) != 0)

@@ -60,6 +60,7 @@ internal sealed record ContainerInspect
         HostConfig = new HostConfigInspect
         {
             NetworkMode = info.Network ?? "none",
+            AutoRemove = info.AutoRemove,
             RestartPolicy = new RestartPolicyInspect { Name = info.Restart.Kind == RestartPolicyKind.No ? "no" : info.Restart.ToString().Split(':')[0], MaximumRetryCount = info.Restart.MaxRetries },
             Binds = [.. info.Mounts.Where(m => m.Kind != VolumeMountKind.Tmpfs && m.Source.Length > 0).Select(m => m.ToString())],
         },
@@ -121,6 +122,8 @@ internal sealed record ContainerConfigInspect
 internal sealed record HostConfigInspect
 {
     public required string NetworkMode { get; init; }
+
+    public bool AutoRemove { get; init; }
 
     public required RestartPolicyInspect RestartPolicy { get; init; }
 

@@ -49,4 +49,28 @@ public sealed class ExecCommandTests : ContainerCliTest
         Assert.That(code, Is.EqualTo(ContainersCli.UserError));
         Assert.That(stderr, Does.StartWith("containers: conflict: ").And.Contain("not running"));
     }
+
+    [Test]
+    public async Task Exec_Interactive_PassesStdinOn()
+    {
+        await CliOkAsync("run", "-d", "--name", "host", Image, "sleep", "1000");
+
+        using var exec = CliProcess.Start([.. Globals, "exec", "-i", "host", "sh", "-c", "wc -l; cat"]);
+        await exec.WriteStdinAndCloseAsync("one\ntwo\n");
+
+        Assert.That(await exec.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.Zero, exec.Stderr);
+        Assert.That(exec.Stdout.Trim(), Is.EqualTo("2"), "wc read both lines, and cat then met end-of-file");
+    }
+
+    [Test]
+    public async Task Exec_WithoutInteractive_TheProcessReadsEndOfFile()
+    {
+        await CliOkAsync("run", "-d", "--name", "host", Image, "sleep", "1000");
+
+        using var exec = CliProcess.Start([.. Globals, "exec", "host", "wc", "-c"]);
+        await exec.WriteStdinAndCloseAsync("ignored\n");
+
+        Assert.That(await exec.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.Zero, exec.Stderr);
+        Assert.That(exec.Stdout.Trim(), Is.EqualTo("0"));
+    }
 }
