@@ -24,7 +24,7 @@ internal sealed class LocalSession(string root, Action<EngineOptions>? configure
     /// <summary>
     /// The engine. What it starts outlives this process, as with docker's daemon: a container it
     /// restarts (by its restart policy, or start and restart) must not die when a short command
-    /// ends. Only a foreground run opens it with containers that die with it (<see cref="OpenEngine"/>).
+    /// ends. Only a foreground <c>run --rm</c> opens it with containers that die with it (<see cref="OpenEngine"/>).
     /// </summary>
     public ContainerEngine Engine => _engine ??= OpenEngine(containersDieWithEngine: false);
 
@@ -33,7 +33,7 @@ internal sealed class LocalSession(string root, Action<EngineOptions>? configure
 
     /// <summary>
     /// Opens the engine with the containers it creates (and restarts) dying with this process or not
-    /// (only a foreground run's do). Call it before any use of <see cref="Engine"/>.
+    /// (only a foreground <c>run --rm</c>'s do). Call it before any use of <see cref="Engine"/>.
     /// </summary>
     public ContainerEngine OpenEngine(bool containersDieWithEngine)
     {

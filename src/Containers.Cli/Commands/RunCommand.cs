@@ -9,8 +9,8 @@ namespace Containers.Cli.Commands;
 /// <summary>
 /// <c>containers run</c> and <c>containers create</c>, as docker's. In the foreground, run streams
 /// the container's output as it comes, passes SIGINT, SIGTERM, SIGHUP and SIGQUIT on to it, and
-/// exits with its exit code; the container dies with this process. Detached (<c>-d</c>), and for
-/// create, the container outlives the command, which prints its id.
+/// exits with its exit code; a <c>--rm</c> container dies with this process. Detached (<c>-d</c>),
+/// and for create, the container outlives the command, which prints its id.
 /// </summary>
 internal static class RunCommand
 {
@@ -38,7 +38,10 @@ internal static class RunCommand
         {
             var settings = await ParseAsync(options, result, cancellationToken).ConfigureAwait(false);
             var detached = result.GetValue(detach);
-            var engine = session.OpenEngine(containersDieWithEngine: !detached);
+            // A foreground --rm container dies with this command, and nothing of it is left if the
+            // command is killed; any other outlives it, as docker's do (ps -a, logs and commit
+            // find it after).
+            var engine = session.OpenEngine(containersDieWithEngine: !detached && settings.Spec.AutoRemove);
             var created = await CreateAsync(session, engine, settings, cancellationToken).ConfigureAwait(false);
             if (detached)
             {

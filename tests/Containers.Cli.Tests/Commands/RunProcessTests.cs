@@ -56,4 +56,21 @@ public sealed class RunProcessTests : ContainerCliTest
         Assert.That(await CliOkAsync("ps", "-a", "-q"), Is.Empty);
         Assert.That(Directory.EnumerateFiles(Path.Combine(Root, "supervisors")), Is.Empty, "the supervisor has gone");
     }
+
+    [Test]
+    public async Task Run_Foreground_WithoutRm_IsThereAfterTheCommandExits()
+    {
+        var (code, stdout, stderr) = await CliProcess.RunAsync(Timeout, [.. Globals, "run", "--name", "kept", Image, "sh", "-c", "echo kept; exit 2"]);
+        Assert.That(code, Is.EqualTo(2), stderr);
+        Assert.That(stdout, Is.EqualTo("kept\n"));
+
+        // The user's next commands, in processes of their own; an engine that opens the root
+        // sweeps what containers that died with their command left.
+        Assert.That((await CliProcess.RunAsync(Timeout, [.. Globals, "run", "--rm", Image, "true"])).Code, Is.Zero);
+        var (psCode, table, psError) = await CliProcess.RunAsync(Timeout, [.. Globals, "ps", "-a"]);
+
+        Assert.That(psCode, Is.Zero, psError);
+        Assert.That(table, Does.Contain("Exited (2)").And.Contain("kept"));
+        Assert.That(await CliOkAsync("logs", "kept"), Is.EqualTo("kept"));
+    }
 }
