@@ -96,6 +96,14 @@ public static class ContainerImagesServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Everything a program that runs containers needs, as one call: the <see cref="ContainerEngine"/>
+    /// with its <see cref="EngineOptions"/> (the root directory above all), its built-in runtime,
+    /// snapshotter, content store and <see cref="LocalImages"/>, all under that root.
+    /// </summary>
+    public static IServiceCollection AddContainers(this IServiceCollection services, Action<EngineOptions>? configure = null) =>
+        services.AddContainerEngine(configure);
+
     /// <summary>The engine as <see cref="IImageUsage"/>, in a wrapper the container does not dispose: the engine is disposed once, as itself.</summary>
     private sealed class EngineImageUsage(ContainerEngine engine) : IImageUsage
     {

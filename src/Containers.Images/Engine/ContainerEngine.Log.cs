@@ -15,6 +15,9 @@ public sealed partial class ContainerEngine
         [LoggerMessage(EventId = 1503, Level = LogLevel.Information, Message = "Container {Id} stopped: {Status}")]
         public static partial void Exited(ILogger logger, string id, Containers.Processes.ExitStatus status);
 
+        [LoggerMessage(EventId = 1507, Level = LogLevel.Warning, Message = "Container {Id} ran out of memory: the OOM killer killed {Kills} of its processes")]
+        public static partial void OomKilled(ILogger logger, string id, ulong kills);
+
         [LoggerMessage(EventId = 1504, Level = LogLevel.Information, Message = "Removed container {Id}")]
         public static partial void Removed(ILogger logger, string id);
 

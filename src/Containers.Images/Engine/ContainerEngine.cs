@@ -450,6 +450,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
                 status = ExitStatus.Killed(SigKill);
             }
 
+            var oomKilled = await OomKilledAsync(entry.Record.Id).ConfigureAwait(false);
             ExitAction action;
             TaskCompletionSource<ExitStatus> exited;
             await entry.Gate.WaitAsync().ConfigureAwait(false);
@@ -460,7 +461,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
                 var restart = action == ExitAction.Restart;
                 if (Directory.Exists(entry.Directory))
                 {
-                    await SaveAsync(entry, entry.Record with { Finished = _time.GetUtcNow(), ExitCode = status.ExitCode, ExitSignal = status.Signal, Restarting = restart, RestartCount = entry.Record.RestartCount + (restart ? 1 : 0) }, CancellationToken.None).ConfigureAwait(false);
+                    await SaveAsync(entry, entry.Record with { Finished = _time.GetUtcNow(), ExitCode = status.ExitCode, ExitSignal = status.Signal, OomKilled = oomKilled, Restarting = restart, RestartCount = entry.Record.RestartCount + (restart ? 1 : 0) }, CancellationToken.None).ConfigureAwait(false);
                 }
 
                 await ReleaseNetworkAsync(entry, persist: true).ConfigureAwait(false);
@@ -512,7 +513,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             entry.Exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
-        await SaveAsync(entry, entry.Record with { Started = _time.GetUtcNow(), Finished = null, ExitCode = null, ExitSignal = null, RestartCount = restartCount, Restarting = false }, CancellationToken.None).ConfigureAwait(false);
+        await SaveAsync(entry, entry.Record with { Started = _time.GetUtcNow(), Finished = null, ExitCode = null, ExitSignal = null, OomKilled = false, RestartCount = restartCount, Restarting = false }, CancellationToken.None).ConfigureAwait(false);
         Log.Started(_logger, entry.Record.Id);
     }
 
@@ -532,6 +533,26 @@ public sealed partial class ContainerEngine : IAsyncDisposable
         var created = await _runtime.CreateAsync(request, cancellationToken).ConfigureAwait(false);
         entry.Created = created;
         await AttachNetworkAsync(entry, created.Pid, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether the OOM killer struck in the container's cgroup, which lives until the runtime deletes it; logged as an event.</summary>
+    private async Task<bool> OomKilledAsync(string id)
+    {
+        try
+        {
+            var kills = (await _runtime.GetStatsAsync(id, CancellationToken.None).ConfigureAwait(false)).Memory.OomKills;
+            if (kills > 0)
+            {
+                Log.OomKilled(_logger, id, kills);
+            }
+
+            return kills > 0;
+        }
+        catch (ContainersException)
+        {
+            // Its cgroup is gone already (a force remove raced the exit): nothing to tell.
+            return false;
+        }
     }
 
     private async Task RemoveAsync(Entry entry, bool force, CancellationToken cancellationToken)
@@ -673,6 +694,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             Finished = record.Finished,
             Restart = RestartPolicyOf(record),
             RestartCount = record.RestartCount,
+            OomKilled = record.OomKilled,
             Restarting = record.Restarting,
             AutoRemove = record.AutoRemove,
             Mounts = record.Mounts,

@@ -43,6 +43,9 @@ public sealed partial record ContainerInfo
     /// <summary>How many times its restart policy has started it again since it was last started by hand.</summary>
     public int RestartCount { get; init; }
 
+    /// <summary>The OOM killer killed a process of its last run (Docker's <c>State.OOMKilled</c>).</summary>
+    public bool OomKilled { get; init; }
+
     /// <summary>It has stopped and its restart policy will start it again once the back-off has passed.</summary>
     public bool Restarting { get; init; }
 

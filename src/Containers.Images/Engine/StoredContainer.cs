@@ -33,6 +33,9 @@ internal sealed partial record StoredContainer
 
     public int? ExitSignal { get; init; }
 
+    /// <summary>The kernel's OOM killer killed a process of its last run.</summary>
+    public bool OomKilled { get; init; }
+
     /// <summary>The engine process the container dies with, and its start time; 0 when it outlives its engine.</summary>
     public int OwnerPid { get; init; }
 

@@ -36,4 +36,30 @@ public sealed class ContainerEngineRegistrationTests
             Directory.Delete(root, recursive: true);
         }
     }
+
+    [Test]
+    public async Task AddContainers_PutsTheEngineAndTheImagesUnderTheRootItIsGiven()
+    {
+        var root = Directory.CreateTempSubdirectory("engine-di-").FullName;
+        try
+        {
+            await using (var provider = new ServiceCollection().AddContainers(options => options.Root = root).BuildServiceProvider())
+            {
+                var engine = provider.GetRequiredService<ContainerEngine>();
+                var images = provider.GetRequiredService<LocalImages>();
+
+                Assert.Multiple(async () =>
+                {
+                    Assert.That(await engine.ListAsync(), Is.Empty);
+                    Assert.That(await images.ListAsync(), Is.Empty);
+                    Assert.That(provider.GetRequiredService<IOptions<Containers.Images.Content.ContentStoreOptions>>().Value.Root, Is.EqualTo(Path.Combine(root, "content")));
+                    Assert.That(provider.GetRequiredService<IOptions<SnapshotterOptions>>().Value.Root, Is.EqualTo(Path.Combine(root, "snapshots")));
+                });
+            }
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }

@@ -260,6 +260,21 @@ public sealed class ContainerEngineTests : EngineTest
     }
 
     [Test]
+    public async Task Run_PastItsMemoryLimit_IsOomKilledAndSaysSo()
+    {
+        // A shell variable of 64 MB in a 16 MB container: the OOM killer ends it.
+        var oom = await RunToEndAsync(new ContainerRunSpec(Image) { MemoryBytes = 16 << 20, Cmd = ["sh", "-c", "x=$(head -c 67108864 /dev/zero | tr '\\0' a); echo survived"] });
+        var fine = await RunToEndAsync(new ContainerRunSpec(Image) { MemoryBytes = 16 << 20, Cmd = ["true"] });
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(oom.Status.ExitCode, Is.Not.Zero);
+            Assert.That((await Engine.InspectAsync(oom.Info.Id)).OomKilled, Is.True);
+            Assert.That((await Engine.InspectAsync(fine.Info.Id)).OomKilled, Is.False);
+        });
+    }
+
+    [Test]
     public async Task ANewEngineOnTheSameRoot_ListsTheContainersAndFollowsTheRunningOnesToTheirEnd()
     {
         var hello = await RunToEndAsync(new ContainerRunSpec(Image) { Name = "hello" });
