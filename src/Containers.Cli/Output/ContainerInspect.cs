@@ -47,6 +47,7 @@ internal sealed record ContainerInspect
             Status = ContainerText.State(info),
             Running = info.Status == Runtime.ContainerStatus.Running,
             Restarting = info.Restarting,
+            OomKilled = info.OomKilled,
             Paused = info.Status == Runtime.ContainerStatus.Paused,
             Pid = info.Pid,
             ExitCode = info.ExitCode ?? 0,

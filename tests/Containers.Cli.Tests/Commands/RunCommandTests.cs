@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Containers.Cli.Tests.Commands;
 
 public sealed class RunCommandTests : ContainerCliTest
@@ -64,5 +66,16 @@ public sealed class RunCommandTests : ContainerCliTest
 
         Assert.That(code, Is.Zero, stderr);
         Assert.That(stdout, Is.EqualTo("from entrypoint\n"));
+    }
+
+    [Test]
+    public async Task Run_OverTheMemoryLimit_IsOomKilled()
+    {
+        // sh holds a 48 MiB string: over the 16 MiB limit, so the kernel kills it.
+        var (code, _, _) = await CliAsync("run", "--name", "hog", "-m", "16m", Image, "sh", "-c", "x=$(head -c 50331648 /dev/zero | tr '\\0' a); echo ${#x}");
+
+        Assert.That(code, Is.EqualTo(137));
+        var state = JsonDocument.Parse(await CliOkAsync("inspect", "hog")).RootElement[0].GetProperty("State");
+        Assert.That(state.GetProperty("OOMKilled").GetBoolean(), Is.True);
     }
 }
