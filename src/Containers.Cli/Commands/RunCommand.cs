@@ -41,8 +41,8 @@ internal static class RunCommand
             // A foreground --rm container dies with this command, and nothing of it is left if the
             // command is killed; any other outlives it, as docker's do (ps -a, logs and commit
             // find it after).
-            var engine = session.OpenEngine(containersDieWithEngine: !detached && settings.Spec.AutoRemove);
-            var created = await CreateAsync(session, engine, settings, cancellationToken).ConfigureAwait(false);
+            var dieWithEngine = !detached && settings.Spec.AutoRemove;
+            var (engine, created) = await CreateAsync(session, () => session.OpenEngine(dieWithEngine), settings, cancellationToken).ConfigureAwait(false);
             if (detached)
             {
                 await StartAsync(engine, created, cancellationToken).ConfigureAwait(false);
@@ -93,7 +93,7 @@ internal static class RunCommand
         cli.SetAction(command, async (result, session, cancellationToken) =>
         {
             var settings = await ParseAsync(options, result, cancellationToken).ConfigureAwait(false);
-            var created = await CreateAsync(session, session.Engine, settings, cancellationToken).ConfigureAwait(false);
+            var (_, created) = await CreateAsync(session, () => session.Engine, settings, cancellationToken).ConfigureAwait(false);
             await cli.Output.WriteLineAsync(created.Id).ConfigureAwait(false);
             return 0;
         });
@@ -123,16 +123,27 @@ internal static class RunCommand
         }
     }
 
-    private static async Task<ContainerInfo> CreateAsync(LocalSession session, ContainerEngine engine, ContainerSettings settings, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the engine and looks the image up at once (each is mostly waiting on files: start-up
+    /// is most of a short run), then creates the container.
+    /// </summary>
+    private static async Task<(ContainerEngine Engine, ContainerInfo Created)> CreateAsync(LocalSession session, Func<ContainerEngine> openEngine, ContainerSettings settings, CancellationToken cancellationToken)
     {
+        var opening = Task.Run(openEngine, CancellationToken.None);
         try
         {
             var image = await session.ResolveImageAsync(settings.ImageName, cancellationToken).ConfigureAwait(false);
-            return await engine.CreateAsync(settings.ToSpec(image), cancellationToken).ConfigureAwait(false);
+            var engine = await opening.ConfigureAwait(false);
+            return (engine, await engine.CreateAsync(settings.ToSpec(image), cancellationToken).ConfigureAwait(false));
         }
         catch (Exception e) when (ContainersCli.IsUserError(e))
         {
             throw new CommandExitException(ExitCodeOf(e), e);
+        }
+        finally
+        {
+            // Opened either way, so that the session disposes it.
+            await ((Task)opening).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
