@@ -29,6 +29,7 @@ public sealed class RunCommandTests : ContainerCliTest
         });
         Assert.That(await CliOkAsync("ps", "-a", "-q"), Is.Empty);
         Assert.That(Directory.EnumerateFileSystemEntries(Path.Combine(Root, "containers")), Is.Empty);
+        Assert.That(Mounts.MountInfo.ReadSelf().Where(m => m.MountPoint.StartsWith(Root + "/", StringComparison.Ordinal)), Is.Empty, "its rootfs is unmounted");
     }
 
     [Test]
