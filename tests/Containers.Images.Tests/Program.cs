@@ -1,4 +1,5 @@
 using Containers.Images.Tests.Engine;
+using Containers.Images.Tests.Testing;
 
 namespace Containers.Images.Tests;
 
@@ -8,6 +9,10 @@ namespace Containers.Images.Tests;
 /// </summary>
 internal static class Program
 {
-    public static Task<int> Main(string[] args) =>
-        args is [EngineOwnerProcess.Command, var root, var layer] ? EngineOwnerProcess.RunAsync(root, layer) : Task.FromResult(0);
+    public static Task<int> Main(string[] args) => args switch
+    {
+        [EngineOwnerProcess.Command, var root, var layer] => EngineOwnerProcess.RunAsync(root, layer),
+        [ThrowawayOwnerProcess.Command, var layer] => ThrowawayOwnerProcess.RunAsync(layer),
+        _ => Task.FromResult(0),
+    };
 }

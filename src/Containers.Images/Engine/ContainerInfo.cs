@@ -37,6 +37,9 @@ public sealed partial record ContainerInfo
     /// <summary>It is removed once it exits (<c>--rm</c>).</summary>
     public bool AutoRemove { get; init; }
 
+    /// <summary>The labels it was created with.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Its restart policy.</summary>
     public RestartPolicy Restart { get; init; } = RestartPolicy.No;
 

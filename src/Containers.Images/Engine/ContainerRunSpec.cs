@@ -49,6 +49,9 @@ public sealed partial record ContainerRunSpec(IImage Image)
     /// <summary>Remove the container once it exits (<c>--rm</c>); its anonymous volumes go with it. Refused with a <see cref="Restart"/> policy, as Docker refuses it.</summary>
     public bool AutoRemove { get; init; }
 
+    /// <summary>Key-value metadata kept with the container and shown by inspect (<c>--label</c>); the image's labels are not merged in.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Bind mounts, volumes and tmpfs mounts (<c>-v</c>, <c>--tmpfs</c>); the image's <c>VOLUME</c>s no mount covers become anonymous volumes.</summary>
     public IReadOnlyList<VolumeMount> Mounts { get; init; } = [];
 

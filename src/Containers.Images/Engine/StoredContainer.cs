@@ -23,6 +23,8 @@ internal sealed partial record StoredContainer
 
     public bool AutoRemove { get; init; }
 
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
+
     public required DateTimeOffset Created { get; init; }
 
     public DateTimeOffset? Started { get; init; }

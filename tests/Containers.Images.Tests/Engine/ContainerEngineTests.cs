@@ -252,6 +252,21 @@ public sealed class ContainerEngineTests : EngineTest
     }
 
     [Test]
+    public async Task Create_WithLabels_KeepsThemInTheRecordForANewEngine()
+    {
+        var info = await Engine.CreateAsync(new ContainerRunSpec(Image) { Labels = new Dictionary<string, string> { ["suite"] = "engine", ["empty"] = "" } });
+
+        await ReopenEngineAsync();
+
+        var reopened = await Engine.InspectAsync(info.Id);
+        Assert.Multiple(() =>
+        {
+            Assert.That(info.Labels, Is.EqualTo(new Dictionary<string, string> { ["suite"] = "engine", ["empty"] = "" }));
+            Assert.That(reopened.Labels, Is.EqualTo(info.Labels));
+        });
+    }
+
+    [Test]
     public async Task Run_WithAReadOnlyRootfs_CannotWriteToIt()
     {
         var result = await RunToEndAsync(new ContainerRunSpec(Image) { ReadOnlyRootfs = true, Cmd = ["sh", "-c", "touch /file 2>/dev/null && echo wrote || echo refused"] });

@@ -21,61 +21,9 @@ public sealed class EngineNetworkingTests : EngineTest
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
-    private readonly string _prefix = $"ctne{Random.Shared.Next(0x10000):x4}";
-    private readonly HashSet<int> _usedOctets = [];
-    private Ipv4Subnet _pool;
-    private Ipv4Subnet _defaultSubnet;
-
     private string NetworksRoot => Path.Combine(Root, "networks");
 
-    private IEnumerable<string> OurInterfaces =>
-        Directory.GetFileSystemEntries("/sys/class/net").Select(Path.GetFileName).Where(n => n!.StartsWith(_prefix, StringComparison.Ordinal))!;
-
-    protected override EngineOptions CreateOptions()
-    {
-        if (_pool == default)
-        {
-            _pool = FreeSubnet(23);
-            _defaultSubnet = FreeSubnet(24);
-        }
-
-        return new EngineOptions
-        {
-            Root = Root,
-            DefaultNetwork = "none",
-            VethPrefix = _prefix,
-            DefaultBridgeInterface = _prefix + "d",
-            DefaultBridgeSubnet = _defaultSubnet,
-            NetworkPool = _pool,
-        };
-    }
-
-    /// <summary>Runs before the base teardown: containers, then networks (the default bridge too), then the interface check.</summary>
-    [TearDown]
-    public async Task RemoveNetworksAndCheckInterfaces()
-    {
-        if (Engine is null)
-        {
-            return;
-        }
-
-        await RemoveAllContainersAsync();
-        foreach (var network in await Engine.ListNetworksAsync())
-        {
-            await Engine.RemoveNetworkAsync(network.Name);
-        }
-
-        var leaked = OurInterfaces.ToArray();
-        using (var netlink = Containers.Networking.Netlink.RouteNetlink.Open())
-        {
-            foreach (var name in leaked)
-            {
-                _ = netlink.TryDelete(name);
-            }
-        }
-
-        Assert.That(leaked, Is.Empty, "an interface outlived its container or network");
-    }
+    protected override bool UsesBridges => true;
 
     [Test]
     public async Task TwoContainers_OnACreatedBridge_ReachEachOtherByNameAndAlias()
@@ -276,18 +224,18 @@ public sealed class EngineNetworkingTests : EngineTest
     [Test]
     public async Task CreateNetwork_WithoutASubnet_TakesTheFreeSlashTwentyFoursOfThePool()
     {
-        var first = Ipv4Subnet.Parse($"{_pool.Network}/24");
+        var first = Ipv4Subnet.Parse($"{Bridges.Pool.Network}/24");
         await CreateNetworkAsync("1", first);
 
-        var picked = await Engine.CreateNetworkAsync(_prefix + "-2", new NetworkCreateOptions { BridgeName = _prefix + "2" });
-        var full = Assert.ThrowsAsync<UnavailableException>(() => Engine.CreateNetworkAsync(_prefix + "-3", new NetworkCreateOptions { BridgeName = _prefix + "3" }));
+        var picked = await Engine.CreateNetworkAsync(Bridges.Prefix + "-2", new NetworkCreateOptions { BridgeName = Bridges.Prefix + "2" });
+        var full = Assert.ThrowsAsync<UnavailableException>(() => Engine.CreateNetworkAsync(Bridges.Prefix + "-3", new NetworkCreateOptions { BridgeName = Bridges.Prefix + "3" }));
 
         Assert.Multiple(async () =>
         {
             Assert.That(picked.Subnet.PrefixLength, Is.EqualTo(24));
-            Assert.That(_pool.Contains(picked.Subnet.Network) && !first.Contains(picked.Subnet.Network), Is.True, $"{picked.Subnet} is the pool's other /24");
-            Assert.That(full!.Message, Does.Contain(_pool.ToString()));
-            Assert.That((await Engine.ListNetworksAsync()).Select(n => n.Name), Is.EqualTo(new[] { _prefix + "-1", _prefix + "-2" }));
+            Assert.That(Bridges.Pool.Contains(picked.Subnet.Network) && !first.Contains(picked.Subnet.Network), Is.True, $"{picked.Subnet} is the pool's other /24");
+            Assert.That(full!.Message, Does.Contain(Bridges.Pool.ToString()));
+            Assert.That((await Engine.ListNetworksAsync()).Select(n => n.Name), Is.EqualTo(new[] { Bridges.Prefix + "-1", Bridges.Prefix + "-2" }));
         });
     }
 
@@ -299,18 +247,18 @@ public sealed class EngineNetworkingTests : EngineTest
         var info = await Engine.CreateAsync(Spec("true") with { Network = "bridge" });
         await Engine.RemoveAsync(info.Id);
         var bridge = await Engine.InspectNetworkAsync("bridge");
-        var stayed = Directory.Exists($"/sys/class/net/{_prefix}d");
+        var stayed = Directory.Exists($"/sys/class/net/{Bridges.Prefix}d");
         await Engine.RemoveNetworkAsync("bridge");
 
         Assert.Multiple(() =>
         {
             Assert.That(info.Network, Is.EqualTo("bridge"));
-            Assert.That(_defaultSubnet.Contains(info.IPAddress!), Is.True);
-            Assert.That(bridge.BridgeName, Is.EqualTo(_prefix + "d"));
-            Assert.That(bridge.Subnet, Is.EqualTo(_defaultSubnet));
+            Assert.That(Bridges.DefaultSubnet.Contains(info.IPAddress!), Is.True);
+            Assert.That(bridge.BridgeName, Is.EqualTo(Bridges.Prefix + "d"));
+            Assert.That(bridge.Subnet, Is.EqualTo(Bridges.DefaultSubnet));
             Assert.That(bridge.Containers, Is.Empty);
             Assert.That(stayed, Is.True, "the default bridge stays after its containers, as docker0 does");
-            Assert.That(Directory.Exists($"/sys/class/net/{_prefix}d"), Is.False, "until it is removed");
+            Assert.That(Directory.Exists($"/sys/class/net/{Bridges.Prefix}d"), Is.False, "until it is removed");
             Assert.ThrowsAsync<InvalidArgumentException>(() => Engine.RemoveNetworkAsync("host"));
         });
     }
@@ -320,8 +268,8 @@ public sealed class EngineNetworkingTests : EngineTest
     {
         var network = await CreateNetworkAsync("u");
 
-        var ours = Assert.ThrowsAsync<AlreadyExistsException>(() => Engine.CreateNetworkAsync(_prefix + "-other", new NetworkCreateOptions { BridgeName = network.BridgeName, Subnet = FreeSubnet(24) }));
-        var hosts = Assert.ThrowsAsync<AlreadyExistsException>(() => Engine.CreateNetworkAsync(_prefix + "-other", new NetworkCreateOptions { BridgeName = "lo", Subnet = FreeSubnet(24) }));
+        var ours = Assert.ThrowsAsync<AlreadyExistsException>(() => Engine.CreateNetworkAsync(Bridges.Prefix + "-other", new NetworkCreateOptions { BridgeName = network.BridgeName, Subnet = Bridges.FreeSubnet(24) }));
+        var hosts = Assert.ThrowsAsync<AlreadyExistsException>(() => Engine.CreateNetworkAsync(Bridges.Prefix + "-other", new NetworkCreateOptions { BridgeName = "lo", Subnet = Bridges.FreeSubnet(24) }));
 
         Assert.Multiple(async () =>
         {
@@ -377,7 +325,7 @@ public sealed class EngineNetworkingTests : EngineTest
     {
         var network = await CreateNetworkAsync("e");
         // The last /30 of a host route: were the check missing, the gateway and the host's own address stay untouched.
-        var hostRoute = HostRoutes.Read().First(r => r.Destination.Length <= 29 && !r.Interface.StartsWith(_prefix, StringComparison.Ordinal));
+        var hostRoute = HostRoutes.Read().First(r => r.Destination.Length <= 29 && !r.Interface.StartsWith(Bridges.Prefix, StringComparison.Ordinal));
         var routed = Ipv4Subnet.Parse($"{Ipv4Subnet.ToAddress(hostRoute.Destination.Network + ~hostRoute.Destination.Mask - 3)}/30");
 
         Assert.Multiple(() =>
@@ -389,7 +337,7 @@ public sealed class EngineNetworkingTests : EngineTest
             Assert.That(Assert.ThrowsAsync<InvalidArgumentException>(() => Engine.CreateAsync(Spec() with { Network = network.Name, NetworkAliases = ["bad alias"] }))!.Message, Does.Contain("\"bad alias\""));
             Assert.That(Assert.ThrowsAsync<ConflictException>(() => CreateNetworkAsync("f", Ipv4Subnet.Parse($"{network.Subnet.Network}/25")))!.Message, Does.Contain($"overlaps network \"{network.Name}\""));
             Assert.That(Assert.ThrowsAsync<ConflictException>(() => CreateNetworkAsync("f", routed))!.Message, Does.Contain($"on interface \"{hostRoute.Interface}\""));
-            Assert.That(Assert.ThrowsAsync<AlreadyExistsException>(() => Engine.CreateNetworkAsync(network.Name, new NetworkCreateOptions { BridgeName = _prefix + "f" }))!.Message, Does.Contain("exists already"));
+            Assert.That(Assert.ThrowsAsync<AlreadyExistsException>(() => Engine.CreateNetworkAsync(network.Name, new NetworkCreateOptions { BridgeName = Bridges.Prefix + "f" }))!.Message, Does.Contain("exists already"));
             Assert.ThrowsAsync<InvalidArgumentException>(() => Engine.CreateNetworkAsync("host"));
             Assert.ThrowsAsync<InvalidArgumentException>(() => Engine.CreateNetworkAsync("-bad"));
             Assert.ThrowsAsync<NotFoundException>(() => Engine.RemoveNetworkAsync("no-such-net"));
@@ -397,28 +345,6 @@ public sealed class EngineNetworkingTests : EngineTest
 
         Assert.That(Directory.GetDirectories(Path.Combine(Root, "containers")), Is.Empty, "a refused container leaves nothing");
         Assert.That((await Engine.ListNetworksAsync()).Select(n => n.Name), Is.EqualTo(new[] { network.Name }), "a refused network leaves nothing");
-    }
-
-    private Task<NetworkInfo> CreateNetworkAsync(string suffix, Ipv4Subnet? subnet = null) =>
-        Engine.CreateNetworkAsync($"{_prefix}-{suffix}", new NetworkCreateOptions { BridgeName = _prefix + suffix, Subnet = subnet ?? FreeSubnet(24) });
-
-    /// <summary>A random /23 or /24 of 10.236.0.0/16 that no host route and no earlier call of this fixture uses.</summary>
-    private Ipv4Subnet FreeSubnet(int prefixLength)
-    {
-        var routes = HostRoutes.Read();
-        for (var attempt = 0; attempt < 1000; attempt++)
-        {
-            var octet = Random.Shared.Next(0, 256) & ~((1 << (24 - prefixLength)) - 1);
-            var candidate = Ipv4Subnet.Parse($"10.236.{octet}.0/{prefixLength}");
-            var octets = Enumerable.Range(octet, 1 << (24 - prefixLength)).ToArray();
-            if (!routes.Any(r => r.Destination.Overlaps(Ipv4Prefix.Of(candidate))) && !octets.Any(_usedOctets.Contains))
-            {
-                _usedOctets.UnionWith(octets);
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("no free subnet in 10.236.0.0/16");
     }
 
     private static async Task<string> AskUntilAnsweredAsync(IPEndPoint endPoint)

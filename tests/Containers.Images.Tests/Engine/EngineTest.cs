@@ -73,6 +73,7 @@ public abstract class EngineTest
         }
 
         await RemoveAllContainersAsync();
+        var interfacesLeft = UsesBridges ? await Bridges.RemoveAllAsync(Engine) : [];
         await Engine.DisposeAsync();
         var runtimeLeft = await Runtime.ListAsync();
         await Runtime.DisposeAsync();
@@ -88,6 +89,7 @@ public abstract class EngineTest
         {
             Assert.That(mountsLeft, Is.Empty, "a mount under the engine's root outlived its container");
             Assert.That(runtimeLeft.Select(state => state.Id), Is.Empty, "a runtime container outlived its engine container");
+            Assert.That(interfacesLeft, Is.Empty, "an interface outlived its container or network");
         });
     }
 
@@ -110,11 +112,26 @@ public abstract class EngineTest
         Engine = new ContainerEngine(options, Runtime, timeProvider: timeProvider);
     }
 
+    /// <summary>Whether the fixture's tests make bridges: then they are <see cref="Bridges"/>', and each test fails if it leaves an interface.</summary>
+    protected virtual bool UsesBridges => false;
+
+    /// <summary>The interface prefix and subnets of this fixture's bridges, when it <see cref="UsesBridges"/>.</summary>
+    protected TestBridges Bridges { get; } = new();
+
     /// <summary>
     /// The engine's settings: the test's root, and no network by default, so that a test is fast
-    /// and touches no bridge it did not make.
+    /// and touches no bridge it did not make; with <see cref="UsesBridges"/>, the fixture's
+    /// prefix and subnets for the bridges it makes.
     /// </summary>
-    protected virtual EngineOptions CreateOptions() => new() { Root = Root, DefaultNetwork = "none" };
+    protected virtual EngineOptions CreateOptions()
+    {
+        var options = new EngineOptions { Root = Root, DefaultNetwork = "none" };
+        return UsesBridges ? Bridges.Apply(options) : options;
+    }
+
+    /// <summary>A network of <see cref="Bridges"/> on the test's engine, named <c>prefix-suffix</c>.</summary>
+    protected Task<NetworkInfo> CreateNetworkAsync(string suffix, Containers.Networking.Ipv4Subnet? subnet = null) =>
+        Bridges.CreateNetworkAsync(Engine, suffix, subnet);
 
     /// <summary>Removes every container of the engine, with force.</summary>
     protected async Task RemoveAllContainersAsync()
