@@ -596,6 +596,10 @@ int main(void)
         for (;;) {
             int passed;
             ssize_t got = recv_msg(m.sync, buf, sizeof(buf), &passed);
+            /* A child that exits with "joined" unread resets the socket; the reset is reported
+               (once) before the error message it sent first, which is still queued. */
+            if (got < 0 && errno == ECONNRESET)
+                got = recv_msg(m.sync, buf, sizeof(buf), &passed);
             if (got <= 0) {
                 kill(m.child, SIGKILL);
                 die_msg(OWNER_FD, "the container's process died while it was being set up");

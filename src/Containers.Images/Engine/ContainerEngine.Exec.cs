@@ -83,6 +83,12 @@ public sealed partial class ContainerEngine
         }
         catch (FailedPreconditionException error)
         {
+            if (await StatusAsync(entry, CancellationToken.None).ConfigureAwait(false) == ContainerStatus.Running)
+            {
+                // The exec itself failed (exec: "x": executable file not found): that is the error.
+                throw;
+            }
+
             // It stopped between the check and the exec.
             throw new ConflictException($"container {entry.Record.Name} ({entry.Record.Id[..12]}) is not running; start it before exec", error);
         }

@@ -123,6 +123,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             Id = id,
             Name = name,
             Image = spec.Image.Digest,
+            ImageName = spec.ImageName,
             SnapshotKey = SnapshotKeyOf(id),
             StopSignal = imageConfig?.StopSignal is { Length: > 0 } stop ? Signals.Parse(stop) : SigTerm,
             AutoRemove = spec.AutoRemove,
@@ -167,7 +168,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             var oci = await WithNetworkingAsync(BuildSpec(spec with { Hostname = networking.Hostname }, id, rootfs), networking, dir, cancellationToken).ConfigureAwait(false);
             oci = oci with { Mounts = [.. oci.Mounts ?? [], .. await PrepareMountsAsync(record, anonymousVolumes, rootfs, cancellationToken).ConfigureAwait(false)] };
             await OciSpecs.SaveAsync(oci, dir, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await SaveAsync(entry, record, CancellationToken.None).ConfigureAwait(false);
+            await SaveAsync(entry, record with { Args = oci.Process?.Args ?? [] }, CancellationToken.None).ConfigureAwait(false);
             await CreateInRuntimeAsync(entry, cancellationToken).ConfigureAwait(false);
             entry.Reserved = false;
             Log.Created(_logger, id, name, record.Image);
@@ -684,6 +685,8 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             Id = record.Id,
             Name = record.Name,
             Image = record.Image,
+            ImageName = record.ImageName,
+            Args = record.Args,
             Status = status,
             Pid = status is ContainerStatus.Running or ContainerStatus.Paused or ContainerStatus.Created ? entry.Created?.Pid ?? 0 : 0,
             ExitCode = record.ExitCode,
@@ -695,6 +698,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             RestartCount = record.RestartCount,
             OomKilled = record.OomKilled,
             Restarting = record.Restarting,
+            AutoRemove = record.AutoRemove,
             Mounts = record.Mounts,
             Network = record.Networking?.Network ?? Networking.NetworkModes.None,
             IPAddress = record.Networking?.IPAddress,

@@ -13,6 +13,12 @@ public sealed partial record ContainerInfo
     /// <summary>The digest of the image's manifest.</summary>
     public required Digest Image { get; init; }
 
+    /// <summary>The image as the user named it (Docker's <c>Config.Image</c>); null when it was given as an image object only.</summary>
+    public string? ImageName { get; init; }
+
+    /// <summary>The program and its arguments, as the entrypoint and cmd merged into them (Docker's <c>Path</c> and <c>Args</c>).</summary>
+    public IReadOnlyList<string> Args { get; init; } = [];
+
     /// <summary>Created, running, paused or stopped (Docker's "exited").</summary>
     public required ContainerStatus Status { get; init; }
 
@@ -27,6 +33,9 @@ public sealed partial record ContainerInfo
     public DateTimeOffset? Started { get; init; }
 
     public DateTimeOffset? Finished { get; init; }
+
+    /// <summary>It is removed once it exits (<c>--rm</c>).</summary>
+    public bool AutoRemove { get; init; }
 
     /// <summary>The labels it was created with.</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();

@@ -7,6 +7,9 @@ namespace Containers.Images.Engine;
 /// <param name="Image">The image to run.</param>
 public sealed partial record ContainerRunSpec(IImage Image)
 {
+    /// <summary>How the user named the image (Docker's <c>Config.Image</c>), shown by <c>ps</c> and <c>inspect</c>. Null: its digest.</summary>
+    public string? ImageName { get; init; }
+
     /// <summary>A unique name; letters, digits, <c>_</c>, <c>.</c> and <c>-</c>, as Docker allows. Null: the short id.</summary>
     public string? Name { get; init; }
 

@@ -9,6 +9,12 @@ internal sealed partial record StoredContainer
 
     public required Digest Image { get; init; }
 
+    /// <summary>The image as the user named it, when it was named.</summary>
+    public string? ImageName { get; init; }
+
+    /// <summary>The container's command: its process's arguments after the image config's merge.</summary>
+    public IReadOnlyList<string> Args { get; init; } = [];
+
     /// <summary>The key of the container's active snapshot.</summary>
     public required string SnapshotKey { get; init; }
 

@@ -49,6 +49,16 @@ public sealed class ContainerExecTests : EngineTest
     }
 
     [Test]
+    public async Task Exec_MissingProgram_IsTheRuntimesError_NotAConflict()
+    {
+        var info = await Engine.RunAsync(Spec("sleep", "60"));
+
+        var error = Assert.ThrowsAsync<FailedPreconditionException>(() => Engine.ExecAsync(info.Id, new ExecSpec(["nosuchprogram"])));
+
+        Assert.That(error!.Message, Does.Contain("nosuchprogram").And.Contain("not found"));
+    }
+
+    [Test]
     public async Task StartExec_WithPipes_StreamsStdinToStdout()
     {
         var info = await Engine.RunAsync(Spec("sleep", "60"));

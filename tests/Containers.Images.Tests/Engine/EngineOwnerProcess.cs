@@ -1,6 +1,7 @@
 using Containers.Images.Engine;
 using Containers.Images.Layers;
 using Containers.Images.Snapshots;
+using Containers.Testing;
 
 namespace Containers.Images.Tests.Engine;
 
@@ -17,7 +18,7 @@ internal static class EngineOwnerProcess
     {
         var snapshotter = SnapshotterSelector.Select(new SnapshotterOptions { Root = Path.Combine(root, "snapshots") }, TimeProvider.System);
         var engine = new ContainerEngine(new EngineOptions { Root = root, DefaultNetwork = "none" }, EngineTest.NewRuntime(root), snapshotter);
-        var image = EngineTest.ImageOf(await TarballLayer.FromFileAsync(layerPath));
+        var image = BusyboxImage.ImageOf(await TarballLayer.FromFileAsync(layerPath));
         var info = await engine.RunAsync(new ContainerRunSpec(image) { Cmd = ["sleep", "600"] });
         var snapshot = await ((ISnapshotDirectory)snapshotter).DirectoryOfAsync($"container-{info.Id}");
         await Console.Out.WriteLineAsync($"{info.Id}\t{info.Pid}\t{snapshot}");

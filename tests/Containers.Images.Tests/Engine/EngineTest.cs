@@ -6,6 +6,7 @@ using Containers.Mounts;
 using Containers.Processes;
 using Containers.Runtime;
 using Containers.Runtime.Builtin;
+using Containers.Testing;
 
 namespace Containers.Images.Tests.Engine;
 
@@ -18,17 +19,12 @@ public abstract class EngineTest
 {
     protected const string CgroupParent = "dotnet-containers-engine-test";
 
-    private const string Busybox = "/bin/busybox";
-
-    private static readonly string[] Applets = ["sh", "echo", "cat", "id", "sleep", "test", "touch", "ls", "pwd", "env", "true", "false", "hostname", "stat", "ln", "mkdir",
-        "nc", "ping", "wget", "httpd", "ip", "ifconfig", "grep", "seq", "tr", "head", "tail", "cut"];
-
-    private string _imageRoot = null!;
+    private BusyboxImage? _busybox;
 
     protected IImage Image { get; private set; } = null!;
 
-    /// <summary>The image's one layer, a tar file, from which another process can make the image again (<see cref="ImageOf"/>).</summary>
-    protected string LayerPath => Path.Combine(_imageRoot, "layer.tar");
+    /// <summary>The image's one layer, a tar file, from which another process can make the image again (<see cref="BusyboxImage.ImageOf"/>).</summary>
+    protected string LayerPath => _busybox!.LayerPath;
 
     protected string Root { get; private set; } = null!;
 
@@ -39,60 +35,15 @@ public abstract class EngineTest
     [OneTimeSetUp]
     public async Task BuildBusyboxImage()
     {
-        if (!Environment.IsPrivilegedProcess)
-        {
-            Assert.Ignore("needs root: containers need namespaces, cgroups and overlay mounts");
-        }
-
-        if (!File.Exists(Busybox))
-        {
-            Assert.Ignore("needs busybox-static at /bin/busybox (apt-get install busybox-static)");
-        }
-
-        _imageRoot = Directory.CreateTempSubdirectory("engine-image-").FullName;
-        var tree = Path.Combine(_imageRoot, "tree");
-        Directory.CreateDirectory(Path.Combine(tree, "bin"));
-        foreach (var dir in new[] { "etc", "proc", "sys", "dev", "tmp", "root" })
-        {
-            Directory.CreateDirectory(Path.Combine(tree, dir));
-        }
-
-        File.Copy(Busybox, Path.Combine(tree, "bin", "busybox"));
-        foreach (var applet in Applets)
-        {
-            File.CreateSymbolicLink(Path.Combine(tree, "bin", applet), "busybox");
-        }
-
-        await File.WriteAllTextAsync(Path.Combine(tree, "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n");
-        await File.WriteAllTextAsync(Path.Combine(tree, "etc", "group"), "root:x:0:\nnogroup:x:65534:\n");
-        Image = ImageOf(await TarballLayer.FromDirectoryAsync(tree, LayerPath, LayerCompression.None));
+        _busybox = await BusyboxImage.BuildOrIgnoreAsync();
+        Image = _busybox.Image;
     }
-
-    /// <summary>The busybox image of the tests, from its layer.</summary>
-    internal static IImage ImageOf(ILayer layer) =>
-        // No ENV at all: the engine must supply Docker's default PATH for "sh" to be found.
-        Mutate.SetCmd(Mutate.AppendLayers(TestImages.Empty(), layer), "sh", "-c", "echo hello");
 
     [OneTimeTearDown]
     public async Task RemoveImageAndCgroupParent()
     {
-        if (_imageRoot is not null && Directory.Exists(_imageRoot))
-        {
-            Directory.Delete(_imageRoot, recursive: true);
-        }
-
-        if (Environment.IsPrivilegedProcess)
-        {
-            try
-            {
-                using var parent = Cgroup.Open(CgroupLayout.Current, CgroupPath.Parse(CgroupParent));
-                await parent.DeleteAsync(TimeSpan.FromSeconds(5));
-            }
-            catch (NotFoundException)
-            {
-                // No test of the fixture ran a container on the test engine.
-            }
-        }
+        _busybox?.Dispose();
+        await BusyboxImage.DeleteCgroupParentAsync(CgroupParent);
     }
 
     [SetUp]
@@ -205,7 +156,7 @@ public abstract class EngineTest
     /// <summary>The busybox image with one more layer, made from a tree that <paramref name="build"/> fills (removed with the fixture).</summary>
     protected async Task<IImage> ImageWithLayerAsync(Action<string> build)
     {
-        var tree = Path.Combine(_imageRoot, $"layer-{Guid.NewGuid():N}");
+        var tree = Path.Combine(_busybox!.Directory, $"layer-{Guid.NewGuid():N}");
         Directory.CreateDirectory(tree);
         build(tree);
         return Mutate.AppendLayers(Image, await TarballLayer.FromDirectoryAsync(tree, tree + ".tar", LayerCompression.None));

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Containers.Images.Layers;
 using Containers.Images.Testing;
-using Containers.Images.Tests.Engine;
+using Containers.Testing;
 
 namespace Containers.Images.Tests.Testing;
 
@@ -17,7 +17,7 @@ internal static class ThrowawayOwnerProcess
     public static async Task<int> RunAsync(string layerPath)
     {
         var container = new ContainerBuilder()
-            .WithImage(EngineTest.ImageOf(await TarballLayer.FromFileAsync(layerPath)))
+            .WithImage(BusyboxImage.ImageOf(await TarballLayer.FromFileAsync(layerPath)))
             .WithCommand("nc", "-ll", "-p", "9000", "-e", "echo", "pong")
             .WithPortBinding(9000)
             .WithWaitStrategy(Wait.ForPort(9000))
