@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Containers.Cgroups;
+using Containers.Mounts;
 using Containers.Processes;
 using Containers.Runtime;
 
@@ -38,7 +39,7 @@ public sealed class BuiltinRuntimeLeakTests : BuiltinRuntimeTest
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var fdsBefore = FdTargets();
-        var before = Snapshot();
+        var before = Snapshot(bundle.Path);
         for (var i = 0; i < Cycles; i++)
         {
             await CycleAsync();
@@ -46,7 +47,7 @@ public sealed class BuiltinRuntimeLeakTests : BuiltinRuntimeTest
 
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        var after = Snapshot();
+        var after = Snapshot(bundle.Path);
         Assert.Multiple(() =>
         {
             Assert.That(after.Mounts, Is.EqualTo(before.Mounts), "host mounts");
@@ -85,9 +86,13 @@ public sealed class BuiltinRuntimeLeakTests : BuiltinRuntimeTest
         }
     }
 
-    private static (int Mounts, int Cgroups, int Fds, int Children) Snapshot()
+    private (int Mounts, int Cgroups, int Fds, int Children) Snapshot(string bundle)
     {
-        var mounts = File.ReadAllLines("/proc/self/mountinfo").Length;
+        // Other test assemblies run beside this one and mount under their own temporary roots;
+        // everywhere else, and under this test's bundle and state, every mount counts.
+        var tmp = Path.GetTempPath();
+        var mounts = MountInfo.ReadSelf().Count(m => !m.MountPoint.StartsWith(tmp, StringComparison.Ordinal)
+            || m.MountPoint.StartsWith(bundle, StringComparison.Ordinal) || m.MountPoint.StartsWith(StateRoot, StringComparison.Ordinal));
         var layout = CgroupLayout.Current;
         using var parent = Cgroup.Open(layout, CgroupPath.Parse(CgroupParent));
         var cgroups = parent.Directories.Where(Directory.Exists).Sum(d => Directory.GetDirectories(d, "*", SearchOption.AllDirectories).Length);
