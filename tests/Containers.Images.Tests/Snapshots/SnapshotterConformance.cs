@@ -178,6 +178,33 @@ public abstract partial class SnapshotterConformance
     }
 
     [Test]
+    public async Task Prepare_AfterAPowerCutLostAnActiveSnapshotsRecord_GetsAFreshTreeNotTheOrphan()
+    {
+        var first = MountNew(await Snapshotter.PrepareAsync("first", null));
+        await File.WriteAllTextAsync(Path.Combine(first, "base.txt"), "base");
+        Unmount(first);
+        await Snapshotter.CommitAsync("base", "first");
+        var metadata = Path.Combine(Root, "store", "metadata.json");
+        var durable = await File.ReadAllBytesAsync(metadata);
+        var lost = MountNew(await Snapshotter.PrepareAsync("lost", "base"));
+        await File.WriteAllTextAsync(Path.Combine(lost, "stale.txt"), "from before the cut");
+        Unmount(lost);
+
+        // Active snapshots are saved without fsync: a power cut may bring back the last durable file.
+        await File.WriteAllBytesAsync(metadata, durable);
+        var fresh = MountNew(await Snapshotter.PrepareAsync("fresh", "base"));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(File.Exists(Path.Combine(fresh, "stale.txt")), Is.False, "the orphan's files are not inherited");
+            Assert.That(File.ReadAllText(Path.Combine(fresh, "base.txt")), Is.EqualTo("base"));
+            Assert.That((await Snapshotter.WalkAsync().ToListAsync()).Select(info => info.Name).Order(), Is.EqualTo(new[] { "base", "fresh" }));
+        });
+        Unmount(fresh);
+        await Snapshotter.RemoveAsync("fresh");
+    }
+
+    [Test]
     public async Task ActiveSnapshot_WhoseDirectoryIsDeletedBehindItsBack_IsRemovedCleanly()
     {
         if (Snapshotter is not ISnapshotDirectory directories)

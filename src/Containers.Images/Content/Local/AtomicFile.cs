@@ -5,7 +5,12 @@ namespace Containers.Images.Content.Local;
 /// <summary>Replaces small files whole: write beside, fsync, rename, fsync the directory.</summary>
 internal static class AtomicFile
 {
-    public static void Write(string path, ReadOnlySpan<byte> content)
+    /// <summary>
+    /// Replaces <paramref name="path"/> with <paramref name="content"/>. Readers see the old or the new
+    /// file, never a mix; without <paramref name="durable"/> the fsyncs are skipped, so a power cut
+    /// may bring the old content back.
+    /// </summary>
+    public static void Write(string path, ReadOnlySpan<byte> content, bool durable = true)
     {
         var (directory, temp) = Prepare(path);
         try
@@ -13,10 +18,20 @@ internal static class AtomicFile
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 file.Write(content);
-                file.Flush(flushToDisk: true);
+                if (durable)
+                {
+                    file.Flush(flushToDisk: true);
+                }
             }
 
-            Publish(temp, path, directory);
+            if (durable)
+            {
+                Publish(temp, path, directory);
+            }
+            else
+            {
+                File.Move(temp, path, overwrite: true);
+            }
         }
         finally
         {

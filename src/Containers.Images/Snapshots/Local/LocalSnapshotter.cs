@@ -70,7 +70,7 @@ public abstract class LocalSnapshotter : ISnapshotter, ISnapshotDirectory
     public async ValueTask RemoveAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        var id = await _store.UpdateAsync(
+        var id = await _store.UpdateMaybeDurableAsync(
             metadata =>
             {
                 var record = Find(metadata, key);
@@ -81,7 +81,10 @@ public abstract class LocalSnapshotter : ISnapshotter, ISnapshotDirectory
                 }
 
                 metadata.Snapshots.Remove(key);
-                return record.Id;
+
+                // An active or view snapshot's record that comes back after a power cut names a
+                // directory that is gone, which removing it again tolerates: no fsync for those.
+                return (record.Id, record.Kind == SnapshotKind.Committed);
             },
             cancellationToken).ConfigureAwait(false);
 
@@ -159,20 +162,29 @@ public abstract class LocalSnapshotter : ISnapshotter, ISnapshotDirectory
     private async ValueTask<IReadOnlyList<Mount>> CreateAsync(SnapshotKind kind, string key, string? parent, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        var (id, lowers) = await _store.UpdateAsync(
+        // Active and view snapshots are written without fsync: they live as long as a container
+        // or a read, and the next durable save (a commit) makes them durable anyway.
+        var (id, lowers) = await _store.UpdateMaybeDurableAsync(
             metadata =>
             {
                 CheckNew(metadata, key, parent);
-                return (metadata.NextId++, Lowers(metadata, parent));
+                return ((metadata.NextId++, Lowers(metadata, parent)), false);
             },
             cancellationToken).ConfigureAwait(false);
 
         var directory = DirectoryOf(id);
+        if (Directory.Exists(directory))
+        {
+            // A reservation lost to a power cut hands its id out again: what it left is an orphan.
+            OnRemoving(id);
+            LayerApplier.DeleteTree(directory);
+        }
+
         Directory.CreateDirectory(directory);
         try
         {
             await CreateTreeAsync(id, kind, lowers, cancellationToken).ConfigureAwait(false);
-            await _store.UpdateAsync(
+            await _store.UpdateMaybeDurableAsync(
                 metadata =>
                 {
                     CheckNew(metadata, key, parent);
@@ -184,7 +196,7 @@ public abstract class LocalSnapshotter : ISnapshotter, ISnapshotDirectory
                         Created = _time.GetUtcNow(),
                         Labels = Merge(null, labels),
                     });
-                    return 0;
+                    return (0, false);
                 },
                 CancellationToken.None).ConfigureAwait(false);
         }

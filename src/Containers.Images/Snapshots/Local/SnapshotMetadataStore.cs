@@ -34,13 +34,21 @@ internal sealed class SnapshotMetadataStore
         }
     }
 
-    /// <summary>Runs <paramref name="change"/> on the current state under the lock, and saves it unless it throws.</summary>
-    public async ValueTask<T> UpdateAsync<T>(Func<SnapshotMetadata, T> change, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="change"/> on the current state under the lock, and saves it durably unless it throws.</summary>
+    public ValueTask<T> UpdateAsync<T>(Func<SnapshotMetadata, T> change, CancellationToken cancellationToken) =>
+        UpdateMaybeDurableAsync(metadata => (change(metadata), true), cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="change"/> under the lock and saves the state, with fsync only when the
+    /// change says it must be durable. The file is rewritten whole, so each durable save also makes
+    /// every earlier, non-durable change durable.
+    /// </summary>
+    public async ValueTask<T> UpdateMaybeDurableAsync<T>(Func<SnapshotMetadata, (T Result, bool Durable)> change, CancellationToken cancellationToken)
     {
         using var @lock = await DirectoryLock.AcquireAsync(_root, cancellationToken).ConfigureAwait(false);
         var metadata = await ReadAsync(cancellationToken).ConfigureAwait(false);
-        var result = change(metadata);
-        AtomicFile.Write(_path, JsonSerializer.SerializeToUtf8Bytes(metadata, ContentJsonContext.Default.SnapshotMetadata));
+        var (result, durable) = change(metadata);
+        AtomicFile.Write(_path, JsonSerializer.SerializeToUtf8Bytes(metadata, ContentJsonContext.Default.SnapshotMetadata), durable);
         return result;
     }
 }
