@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Containers.Cli.Output;
 using Containers.Errors;
@@ -24,7 +23,7 @@ internal static class VolumeCommand
         var command = new Command("create", "Make a volume; prints its name") { name };
         cli.SetAction(command, async (result, session, cancellationToken) =>
         {
-            var volume = await session.Engine.CreateVolumeAsync(result.GetValue(name) ?? RandomNumberGenerator.GetHexString(64, lowercase: true), cancellationToken).ConfigureAwait(false);
+            var volume = await session.Engine.CreateVolumeAsync(result.GetValue(name), cancellationToken).ConfigureAwait(false);
             await cli.Output.WriteLineAsync(volume.Name).ConfigureAwait(false);
             return 0;
         });

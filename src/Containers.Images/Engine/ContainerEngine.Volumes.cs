@@ -13,15 +13,19 @@ public sealed partial class ContainerEngine
     private const string VolumeDataDir = "_data";
     private const string VolumeRecordFile = "volume.json";
 
+    /// <summary>A name for a volume nobody named: 64 random hex digits, as Docker's.</summary>
+    private static string NewVolumeName() => RandomNumberGenerator.GetHexString(64, lowercase: true);
+
     /// <summary>Serializes making, filling and removing volumes.</summary>
     private readonly SemaphoreSlim _volumeGate = new(1, 1);
 
     private string VolumesRoot => Path.Combine(Path.GetDirectoryName(_containersRoot)!, "volumes");
 
-    /// <summary>Makes a named volume (<c>docker volume create</c>); one that exists is returned as it is.</summary>
+    /// <summary>Makes a named volume (<c>docker volume create</c>); one that exists is returned as it is. Without a name, it gets 64 random hex digits, as Docker's.</summary>
     /// <exception cref="InvalidArgumentException">The name is not valid.</exception>
-    public async Task<VolumeInfo> CreateVolumeAsync(string name, CancellationToken cancellationToken = default)
+    public async Task<VolumeInfo> CreateVolumeAsync(string? name, CancellationToken cancellationToken = default)
     {
+        name ??= NewVolumeName();
         CheckVolumeName(name);
         await _volumeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -151,7 +155,7 @@ public sealed partial class ContainerEngine
 
         static VolumeMount Anonymous(VolumeMount mount, HashSet<string> names)
         {
-            var name = RandomNumberGenerator.GetHexString(64, lowercase: true);
+            var name = NewVolumeName();
             names.Add(name);
             return mount with { Source = name };
         }
