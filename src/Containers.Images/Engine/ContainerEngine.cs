@@ -1,11 +1,11 @@
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Containers.Errors;
 using Containers.Images.Json;
 using Containers.Images.Layers;
 using Containers.Images.Snapshots;
+using Containers.Linux;
 using Containers.Processes;
 using Containers.Runtime;
 using Containers.Runtime.Builtin;
@@ -107,7 +107,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
     public async Task<ContainerInfo> CreateAsync(ContainerRunSpec spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var id = RandomNumberGenerator.GetHexString(64, lowercase: true);
+        var id = SecureRandom.HexString(64);
         var name = spec.Name ?? id[..12];
         if (!NamePattern().IsMatch(name))
         {
