@@ -1,5 +1,9 @@
 using System.Text.Json.Serialization;
+using Containers.Orchestration.Api.Apps;
+using Containers.Orchestration.Api.Autoscaling;
+using Containers.Orchestration.Api.Batch;
 using Containers.Orchestration.Api.Core;
+using Containers.Orchestration.Api.Rbac;
 
 namespace Containers.Orchestration.Serialization;
 
@@ -14,5 +18,23 @@ namespace Containers.Orchestration.Serialization;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     Converters = [typeof(Rfc3339TimeConverter)])]
 [JsonSerializable(typeof(Namespace))]
+[JsonSerializable(typeof(Pod))]
+[JsonSerializable(typeof(Node))]
 [JsonSerializable(typeof(ConfigMap))]
+[JsonSerializable(typeof(Secret))]
+[JsonSerializable(typeof(Service))]
+[JsonSerializable(typeof(PersistentVolumeClaim))]
+[JsonSerializable(typeof(ServiceAccount))]
+[JsonSerializable(typeof(ReplicaSet))]
+[JsonSerializable(typeof(Deployment))]
+[JsonSerializable(typeof(StatefulSet))]
+[JsonSerializable(typeof(DaemonSet))]
+[JsonSerializable(typeof(ControllerRevision))]
+[JsonSerializable(typeof(Job))]
+[JsonSerializable(typeof(CronJob))]
+[JsonSerializable(typeof(HorizontalPodAutoscaler))]
+[JsonSerializable(typeof(Role))]
+[JsonSerializable(typeof(ClusterRole))]
+[JsonSerializable(typeof(RoleBinding))]
+[JsonSerializable(typeof(ClusterRoleBinding))]
 public sealed partial class KubeJsonContext : JsonSerializerContext;
