@@ -1,7 +1,7 @@
 using Containers.Orchestration.Api;
 using Containers.Orchestration.Api.Core;
 
-namespace Containers.Orchestration.Tests.Controllers;
+namespace Containers.Orchestration.Tests.Controllers.Testing;
 
 /// <summary>Small objects for controller tests.</summary>
 internal static class TestObjects
