@@ -1,4 +1,5 @@
 using Containers.Orchestration.Api;
+using Containers.Orchestration.Api.Apps;
 using Containers.Orchestration.Api.Core;
 
 namespace Containers.Orchestration.Tests.Controllers.Testing;
@@ -27,4 +28,29 @@ internal static class TestObjects
 
         return labels;
     }
+
+    public static PodTemplateSpec Template(string app, string image = "busybox") => new()
+    {
+        Metadata = new ObjectMeta { Labels = Labels("app=" + app) },
+        Spec = new PodSpec { Containers = [new Container { Name = "app", Image = image }] },
+    };
+
+    public static PodTemplateSpec WithReadinessProbe(PodTemplateSpec template, int periodSeconds = 5) => template with
+    {
+        Spec = template.Spec with
+        {
+            Containers = [.. template.Spec.Containers.Select(c => c with { ReadinessProbe = new Probe { PeriodSeconds = periodSeconds } })],
+        },
+    };
+
+    public static ReplicaSet ReplicaSet(string name, int replicas, string ns = "default") => new()
+    {
+        Metadata = new ObjectMeta { Name = name, Namespace = ns },
+        Spec = new ReplicaSetSpec
+        {
+            Replicas = replicas,
+            Selector = LabelSelector.FromLabels(Labels("app=" + name)),
+            Template = Template(name),
+        },
+    };
 }
