@@ -241,7 +241,7 @@ public sealed partial class RegistryClient
             if (response.Content.Headers.ContentLength is { } length && length != remaining)
             {
                 throw new DigestMismatchException(
-                    $"{what}: the registry announces {length} bytes but the descriptor declares {remaining}{(offset > 0 ? $" from byte {offset}" : string.Empty)}; refusing it, nothing was kept",
+                    $"{what}: the registry announces {length} bytes but the descriptor declares {remaining} bytes{(offset > 0 ? $" from byte {offset}" : string.Empty)}; refusing it, nothing was kept",
                     $"{remaining} bytes",
                     $"{length} bytes");
             }
