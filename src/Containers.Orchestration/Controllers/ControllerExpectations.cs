@@ -13,6 +13,8 @@ public sealed class ControllerExpectations
     /// <summary>How long expectations last before they count as met anyway (kube's ExpectationsTimeout).</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
 
+    private static readonly HashSet<NamespacedName> Empty = [];
+
     private readonly Lock _lock = new();
     private readonly Dictionary<NamespacedName, Expectation> _expectations = [];
     private readonly TimeProvider _time;
@@ -80,6 +82,15 @@ public sealed class ControllerExpectations
             {
                 e.Deletes.Remove(deleted);
             }
+        }
+    }
+
+    /// <summary>The objects whose deletion is expected but not yet observed (already gone for every purpose but the cache).</summary>
+    public IReadOnlySet<NamespacedName> PendingDeletions(NamespacedName controller)
+    {
+        lock (_lock)
+        {
+            return _expectations.TryGetValue(controller, out var e) && e.Deletes.Count > 0 ? new HashSet<NamespacedName>(e.Deletes) : Empty;
         }
     }
 

@@ -94,12 +94,25 @@ public sealed partial class ReplicaSetController : IReconciler
         var needsSync = _expectations.Satisfied(key) && rs.Metadata.DeletionTimestamp is null;
         var candidates = _pods.Cache.List(rs.Namespace).Where(PodStates.IsActive);
         var pods = await ControllerRefs.ClaimAsync(_context.Client, rs, selector, candidates, cancellationToken).ConfigureAwait(false);
+
+        // Pods this controller deleted whose deletion the cache has not shown yet are gone all the
+        // same: counting them would flap the status back up until the cache catches up.
+        var pending = _expectations.PendingDeletions(key);
+        if (pending.Count > 0)
+        {
+            pods.RemoveAll(p => pending.Contains(p.Key));
+        }
+
         Exception? manageError = null;
         if (needsSync)
         {
             try
             {
-                await ManageReplicasAsync(rs, pods, cancellationToken).ConfigureAwait(false);
+                var deleted = await ManageReplicasAsync(rs, pods, cancellationToken).ConfigureAwait(false);
+
+                // Pods deleted now no longer count: a status that still counted them available would
+                // let a Deployment scale another ReplicaSet down on availability that is gone.
+                pods.RemoveAll(p => deleted.Contains(p.Key));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -121,7 +134,8 @@ public sealed partial class ReplicaSetController : IReconciler
         return updated is not null && soonest is { } wait ? ReconcileResult.After(wait) : ReconcileResult.Done;
     }
 
-    private async Task ManageReplicasAsync(ReplicaSet rs, List<Pod> pods, CancellationToken cancellationToken)
+    /// <returns>The pods deleted.</returns>
+    private async Task<HashSet<NamespacedName>> ManageReplicasAsync(ReplicaSet rs, List<Pod> pods, CancellationToken cancellationToken)
     {
         var key = rs.Key;
         var diff = pods.Count - (rs.Spec.Replicas ?? 1);
@@ -157,7 +171,7 @@ public sealed partial class ReplicaSetController : IReconciler
                 throw new UnavailableException($"replicaset {key}: created {created} of {count} pods; {failed} failed: {error.Message}", error);
             }
 
-            return;
+            return [];
         }
 
         if (diff > 0)
@@ -166,15 +180,18 @@ public sealed partial class ReplicaSetController : IReconciler
             var victims = pods.Order(new PodDeletionOrder(RelatedPods(rs, pods))).Take(count).ToList();
             _expectations.ExpectDeletions(key, victims.Select(p => p.Key));
             var errors = new ConcurrentBag<Exception>();
+            var deleted = new ConcurrentDictionary<NamespacedName, byte>();
             await Task.WhenAll(victims.Select(async pod =>
             {
                 try
                 {
                     await _context.Client.DeleteAsync<Pod>(pod.Key, new DeleteOptions { Preconditions = new Store.Preconditions(pod.Metadata.Uid) }, cancellationToken).ConfigureAwait(false);
+                    deleted[pod.Key] = 0;
                 }
                 catch (NotFoundException)
                 {
                     _expectations.DeletionObserved(key, pod.Key);
+                    deleted[pod.Key] = 0;
                 }
 #pragma warning disable CA1031 // Collected and rethrown as one error after every delete was tried.
                 catch (Exception e)
@@ -189,7 +206,11 @@ public sealed partial class ReplicaSetController : IReconciler
             {
                 throw new AggregateException($"replicaset {key}: {errors.Count} of {count} pod deletions failed", errors);
             }
+
+            return [.. deleted.Keys];
         }
+
+        return [];
     }
 
     /// <summary>The pods of the ReplicaSet and of its siblings under the same controller, for colocation ranking.</summary>

@@ -53,4 +53,31 @@ internal static class TestObjects
             Template = Template(name),
         },
     };
+
+    public static Deployment Deployment(string name, int replicas, IntOrString? maxSurge = null, IntOrString? maxUnavailable = null, string ns = "default") => new()
+    {
+        Metadata = new ObjectMeta { Name = name, Namespace = ns },
+        Spec = new DeploymentSpec
+        {
+            Replicas = replicas,
+            Selector = LabelSelector.FromLabels(Labels("app=" + name)),
+            Template = Template(name, "nginx:1.0"),
+            Strategy = new DeploymentStrategy
+            {
+                Type = "RollingUpdate",
+                RollingUpdate = new RollingUpdateDeployment { MaxSurge = maxSurge ?? "25%", MaxUnavailable = maxUnavailable ?? "25%" },
+            },
+        },
+    };
+
+    public static Deployment WithImage(Deployment d, string image) => d with
+    {
+        Spec = d.Spec with
+        {
+            Template = d.Spec.Template with
+            {
+                Spec = d.Spec.Template.Spec with { Containers = [.. d.Spec.Template.Spec.Containers.Select(c => c with { Image = image })] },
+            },
+        },
+    };
 }
