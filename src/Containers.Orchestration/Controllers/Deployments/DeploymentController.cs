@@ -417,7 +417,7 @@ public sealed partial class DeploymentController : IReconciler
             }
 
             // Then healthy ones, as far as availability allows.
-            var available = AvailableReplicas(byAge.Append(newRs));
+            var available = DependableAvailableReplicas(byAge.Append(newRs));
             var scaledDown = 0;
             if (available > minAvailable)
             {

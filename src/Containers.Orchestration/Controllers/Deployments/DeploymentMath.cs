@@ -53,6 +53,13 @@ internal static class DeploymentMath
 
     public static int AvailableReplicas(IEnumerable<ReplicaSet?> sets) => sets.Sum(rs => rs?.Status.AvailableReplicas ?? 0);
 
+    /// <summary>
+    /// Available replicas the rollout may count on: each ReplicaSet's available replicas, but no more
+    /// than its size, since a ReplicaSet just scaled down may still report pods it is about to delete.
+    /// </summary>
+    public static int DependableAvailableReplicas(IEnumerable<ReplicaSet?> sets) =>
+        sets.Sum(rs => rs is null ? 0 : Math.Min(rs.Status.AvailableReplicas ?? 0, Replicas(rs)));
+
     public static List<ReplicaSet> Active(IEnumerable<ReplicaSet?> sets) => [.. sets.OfType<ReplicaSet>().Where(rs => Replicas(rs) > 0)];
 
     public static long Revision(KubeObject obj) =>
