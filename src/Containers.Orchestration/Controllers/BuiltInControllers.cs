@@ -1,6 +1,7 @@
 using Containers.Orchestration.Controllers.Deployments;
 using Containers.Orchestration.Controllers.NodeLifecycle;
 using Containers.Orchestration.Controllers.ReplicaSets;
+using Containers.Orchestration.Controllers.StatefulSets;
 using Containers.Orchestration.Scheduling;
 
 namespace Containers.Orchestration.Controllers;
@@ -10,6 +11,7 @@ public static class BuiltInControllers
 {
     public const string ReplicaSet = "replicaset";
     public const string Deployment = "deployment";
+    public const string StatefulSet = "statefulset";
     public const string NodeLifecycle = "nodelifecycle";
     public const string TaintEviction = "taint-eviction";
     public const string Scheduler = "scheduler";
@@ -23,6 +25,7 @@ public static class BuiltInControllers
         ArgumentNullException.ThrowIfNull(manager);
         manager.Add(ReplicaSet, ctx => new ReplicaSetController(ctx), workers: 5);
         manager.Add(Deployment, ctx => new DeploymentController(ctx), workers: 5);
+        manager.Add(StatefulSet, ctx => new StatefulSetController(ctx), workers: 5);
         manager.Add(NodeLifecycle, ctx => new NodeLifecycleController(ctx, nodeLifecycle));
         manager.Add(TaintEviction, ctx => new TaintEvictionController(ctx), workers: 2);
         if (withScheduler)

@@ -80,4 +80,28 @@ internal static class TestObjects
             },
         },
     };
+
+    public static StatefulSet StatefulSet(string name, int replicas, string ns = "default") => new()
+    {
+        Metadata = new ObjectMeta { Name = name, Namespace = ns },
+        Spec = new StatefulSetSpec
+        {
+            Replicas = replicas,
+            ServiceName = name,
+            Selector = LabelSelector.FromLabels(Labels("app=" + name)),
+            Template = WithReadinessProbe(Template(name, "nginx:1.0"), periodSeconds: 1),
+            VolumeClaimTemplates =
+            [
+                new PersistentVolumeClaim
+                {
+                    Metadata = new ObjectMeta { Name = "data" },
+                    Spec = new PersistentVolumeClaimSpec
+                    {
+                        AccessModes = ["ReadWriteOnce"],
+                        Resources = new VolumeResourceRequirements { Requests = new Dictionary<string, Quantity> { [ResourceNames.Storage] = Quantity.Parse("1Gi") } },
+                    },
+                },
+            ],
+        },
+    };
 }
