@@ -1,3 +1,4 @@
+using Containers.Orchestration.Controllers.DaemonSets;
 using Containers.Orchestration.Controllers.Deployments;
 using Containers.Orchestration.Controllers.NodeLifecycle;
 using Containers.Orchestration.Controllers.ReplicaSets;
@@ -12,6 +13,7 @@ public static class BuiltInControllers
     public const string ReplicaSet = "replicaset";
     public const string Deployment = "deployment";
     public const string StatefulSet = "statefulset";
+    public const string DaemonSet = "daemonset";
     public const string NodeLifecycle = "nodelifecycle";
     public const string TaintEviction = "taint-eviction";
     public const string Scheduler = "scheduler";
@@ -26,6 +28,7 @@ public static class BuiltInControllers
         manager.Add(ReplicaSet, ctx => new ReplicaSetController(ctx), workers: 5);
         manager.Add(Deployment, ctx => new DeploymentController(ctx), workers: 5);
         manager.Add(StatefulSet, ctx => new StatefulSetController(ctx), workers: 5);
+        manager.Add(DaemonSet, ctx => new DaemonSetController(ctx), workers: 2);
         manager.Add(NodeLifecycle, ctx => new NodeLifecycleController(ctx, nodeLifecycle));
         manager.Add(TaintEviction, ctx => new TaintEvictionController(ctx), workers: 2);
         if (withScheduler)

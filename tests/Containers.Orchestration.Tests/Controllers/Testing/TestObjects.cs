@@ -104,4 +104,14 @@ internal static class TestObjects
             ],
         },
     };
+
+    public static DaemonSet DaemonSet(string name, string ns = "default") => new()
+    {
+        Metadata = new ObjectMeta { Name = name, Namespace = ns },
+        Spec = new DaemonSetSpec
+        {
+            Selector = LabelSelector.FromLabels(Labels("app=" + name)),
+            Template = Template(name, "agent:1.0"),
+        },
+    };
 }
