@@ -169,7 +169,8 @@ public sealed partial class DockerConfigCredentialProvider : ICredentialStore
     {
         // Docker writes through a symlinked config.json to its target; so do we.
         var path = ConfigPath;
-        if (new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true) is { } target)
+        var file = new FileInfo(path);
+        if (file.LinkTarget is not null && file.ResolveLinkTarget(returnFinalTarget: true) is { } target)
         {
             path = target.FullName;
         }
@@ -180,7 +181,7 @@ public sealed partial class DockerConfigCredentialProvider : ICredentialStore
             Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(config, RegistryAuthJsonContext.Default.DockerConfigFile);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(config, RegistryAuthJsonContext.Indented.DockerConfigFile);
         AtomicFile.Write(path, bytes, durable: true, mode: UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
