@@ -69,8 +69,8 @@ public sealed class RegistryException : ContainersException
         IReadOnlyList<RegistryError>? errors = null;
         try
         {
-            var body = await ReadBoundedAsync(response.Content, cancellationToken).ConfigureAwait(false);
-            errors = ParseErrors(body);
+            var body = await BoundedRead.ReadAtMostAsync(response.Content, MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
+            errors = body.Length > MaxErrorBodyBytes ? null : ParseErrors(body);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or InvalidOperationException)
         {
@@ -97,25 +97,6 @@ public sealed class RegistryException : ContainersException
         {
             return null;
         }
-    }
-
-    private static async Task<byte[]> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var buffer = new byte[MaxErrorBodyBytes];
-        var total = 0;
-        while (total < buffer.Length)
-        {
-            var read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                break;
-            }
-
-            total += read;
-        }
-
-        return buffer[..total];
     }
 
     private static string Describe(HttpStatusCode status, string operation, string? reference, IReadOnlyList<RegistryError> errors)
