@@ -22,7 +22,8 @@ namespace Containers.Images.Registry.Auth;
 /// <para>
 /// A 401 is answered by authenticating and sending the request once more, which needs its body
 /// again: only requests with no content, <see cref="ByteArrayContent"/> (and so
-/// <see cref="StringContent"/>) or <see cref="ReadOnlyMemoryContent"/> are resent. Once a registry's
+/// <see cref="StringContent"/>), <see cref="ReadOnlyMemoryContent"/> or the client's
+/// <see cref="ReplayableContent"/> are resent. Once a registry's
 /// challenge is known, every later request to it is authenticated before it is sent (its token
 /// fetched first), so a streamed upload, which follows the POST that opened it, goes out
 /// authenticated and is not refused. A streamed request that still meets a 401 fails; the
@@ -235,7 +236,7 @@ public sealed partial class RegistryAuthHandler : DelegatingHandler
     private static string[] RawChallenges(HttpResponseMessage response) =>
         response.Headers.NonValidated.TryGetValues("WWW-Authenticate", out var values) ? [.. values] : [];
 
-    private static bool CanSendAgain(HttpContent? content) => content is null or ByteArrayContent or ReadOnlyMemoryContent;
+    private static bool CanSendAgain(HttpContent? content) => content is null or ByteArrayContent or ReadOnlyMemoryContent or ReplayableContent;
 
     private static async Task<RegistryException> RefusedAsync(HttpResponseMessage response, string registryName, Sent sent, TokenScopes scopes, CancellationToken cancellationToken)
     {

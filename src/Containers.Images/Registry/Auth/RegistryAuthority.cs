@@ -68,7 +68,9 @@ internal readonly record struct RegistryAuthority(string Host, int? Port)
     {
         foreach (var entry in hosts)
         {
-            if (TryParse(entry, out var listed)
+            // Docker's insecure-registries also takes URLs; their authority is what counts.
+            var text = entry.Contains("://", StringComparison.Ordinal) && Uri.TryCreate(entry, UriKind.Absolute, out var url) ? url.Authority : entry.Trim().TrimEnd('/');
+            if (TryParse(text, out var listed)
                 && string.Equals(listed.Host, Host, StringComparison.OrdinalIgnoreCase)
                 && (listed.Port is null || listed.Port == Port))
             {

@@ -1,26 +1,38 @@
+using System.Collections.Concurrent;
 using System.Net.Sockets;
+using System.Text;
 using Containers.Images.Registry;
 using Containers.Images.Registry.Auth;
 
 namespace Containers.Images.Tests.Registry.Auth;
 
+/// <summary>One named fake host: its server and every request it received, in order.</summary>
+internal sealed class FakeHost(FakeRegistryServer server, ConcurrentQueue<FakeRequest> requests)
+{
+    public FakeRegistryServer Server => server;
+
+    public IReadOnlyCollection<FakeRequest> Requests => requests;
+}
+
 /// <summary>
 /// Named hosts for the handler tests (<c>registry.test</c>, <c>blobs.test</c>, <c>auth.test</c>),
-/// each a <see cref="FakeHttpServer"/> on 127.0.0.1: the client connects by name, so the handler
-/// sees real, distinct, non-loopback authorities, and nothing leaves the machine.
+/// each a <see cref="FakeRegistryServer"/> on 127.0.0.1: the client connects by name, so the
+/// handler sees real, distinct, non-loopback authorities, and nothing leaves the machine.
 /// </summary>
 internal sealed class FakeHosts : IAsyncDisposable
 {
-    /// <summary>The port every host name is given in URLs; the connection goes to the server's real port.</summary>
-    public const int Port = 5000;
+    private readonly Dictionary<string, FakeHost> _hosts = new(StringComparer.OrdinalIgnoreCase);
 
-    private readonly Dictionary<string, FakeHttpServer> _servers = new(StringComparer.OrdinalIgnoreCase);
-
-    public FakeHttpServer Add(string host, Func<FakeRequest, FakeResponse> handler)
+    /// <summary>Serves <paramref name="host"/> (any port in URLs) with <paramref name="handler"/>.</summary>
+    public FakeHost Add(string host, Func<FakeRequest, FakeResponse> handler)
     {
-        var server = new FakeHttpServer(handler);
-        _servers[host] = server;
-        return server;
+        var requests = new ConcurrentQueue<FakeRequest>();
+        var server = new FakeRegistryServer((request, _) =>
+        {
+            requests.Enqueue(request);
+            return Task.FromResult(handler(request));
+        });
+        return _hosts[host] = new FakeHost(server, requests);
     }
 
     /// <summary>The handler over a connection to these hosts, as the registry client chains it.</summary>
@@ -31,8 +43,8 @@ internal sealed class FakeHosts : IAsyncDisposable
             AllowAutoRedirect = false,
             ConnectCallback = async (context, cancellationToken) =>
             {
-                var port = _servers.TryGetValue(context.DnsEndPoint.Host, out var server)
-                    ? server.Port
+                var port = _hosts.TryGetValue(context.DnsEndPoint.Host, out var host)
+                    ? host.Server.Port
                     : throw new HttpRequestException($"test host {context.DnsEndPoint.Host} does not exist");
                 var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                 try
@@ -88,9 +100,45 @@ internal sealed class FakeHosts : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var server in _servers.Values)
+        foreach (var host in _hosts.Values)
         {
-            await server.DisposeAsync();
+            await host.Server.DisposeAsync();
         }
+    }
+}
+
+/// <summary>The answers the auth tests' hosts give.</summary>
+internal static class Respond
+{
+    public static FakeResponse Ok(string body = "{}", string contentType = "application/json") =>
+        new FakeResponse(200, Encoding.UTF8.GetBytes(body)).With("Content-Type", contentType);
+
+    public static FakeResponse Status(int status) => new(status);
+
+    public static FakeResponse Unauthorized(string challenge, string body = """{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}""") =>
+        FakeResponse.Json(401, body).With("WWW-Authenticate", challenge);
+
+    public static FakeResponse Redirect(string location) => new FakeResponse(307).With("Location", location);
+}
+
+/// <summary>What the auth tests read of a request.</summary>
+internal static class FakeRequestAuth
+{
+    extension(FakeRequest request)
+    {
+        public string? Authorization => request.Header("Authorization");
+
+        /// <summary>Every value of a query parameter, decoded, in order.</summary>
+        public IReadOnlyList<string> QueryValues(string name) =>
+            [.. request.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+                .Select(p => p.Split('=', 2))
+                .Where(p => p[0] == name)
+                .Select(p => Uri.UnescapeDataString(p.Length > 1 ? p[1].Replace('+', ' ') : string.Empty))];
+
+        /// <summary>A form body's values (application/x-www-form-urlencoded).</summary>
+        public IReadOnlyDictionary<string, string> Form() =>
+            Encoding.UTF8.GetString(request.Body).Split('&', StringSplitOptions.RemoveEmptyEntries)
+                .Select(p => p.Split('=', 2))
+                .ToDictionary(p => p[0], p => Uri.UnescapeDataString(p.Length > 1 ? p[1].Replace('+', ' ') : string.Empty));
     }
 }

@@ -17,7 +17,7 @@ public sealed class RegistryAuthAttackTests : FakeHostsTest
     public async Task RedirectToBlobStorage_TheTokenStaysWithTheRegistry()
     {
         var registry = Hosts.Add("registry.test", TokenRegistry("http://registry.test:5000/token", redirectTo: "http://blobs.test:5000/data?signature=abc"));
-        var blobs = Hosts.Add("blobs.test", _ => FakeResponse.Ok("layer", "application/octet-stream"));
+        var blobs = Hosts.Add("blobs.test", _ => Respond.Ok("layer", "application/octet-stream"));
         using var client = Hosts.Client(new RegistryAuthHandler(new StaticCredentialProvider(Registry, Alice)));
 
         using var response = await FakeHosts.SendAsync(client, Base + Blob, Registry, Scope);
@@ -31,9 +31,9 @@ public sealed class RegistryAuthAttackTests : FakeHostsTest
     public async Task RedirectToBlobStorage_BasicCredentialsStayWithTheRegistry()
     {
         var registry = Hosts.Add("registry.test", r => r.Authorization == AliceBasic
-            ? FakeResponse.Redirect("http://blobs.test:5000/data")
-            : FakeResponse.Unauthorized("Basic realm=\"registry\""));
-        var blobs = Hosts.Add("blobs.test", _ => FakeResponse.Ok("layer"));
+            ? Respond.Redirect("http://blobs.test:5000/data")
+            : Respond.Unauthorized("Basic realm=\"registry\""));
+        var blobs = Hosts.Add("blobs.test", _ => Respond.Ok("layer"));
         using var client = Hosts.Client(new RegistryAuthHandler(new StaticCredentialProvider(Registry, Alice)));
 
         using var response = await FakeHosts.SendAsync(client, Base + Blob, Registry, Scope);
@@ -46,7 +46,7 @@ public sealed class RegistryAuthAttackTests : FakeHostsTest
     [Test]
     public async Task AuthorizationSetOnAHopToAnotherHost_IsRemoved()
     {
-        var blobs = Hosts.Add("blobs.test", _ => FakeResponse.Ok());
+        var blobs = Hosts.Add("blobs.test", _ => Respond.Ok());
         using var client = Hosts.Client(new RegistryAuthHandler(new StaticCredentialProvider(Registry, Alice)));
         using var request = new HttpRequestMessage(HttpMethod.Get, "http://blobs.test:5000/data");
         request.Options.Set(RegistryRequestOptions.Registry, Registry);
@@ -63,7 +63,7 @@ public sealed class RegistryAuthAttackTests : FakeHostsTest
     public async Task RedirectToAHostThatAsksForCredentials_FailsNamingBothHosts_AndSendsItNothing(string challenge)
     {
         var registry = Hosts.Add("registry.test", TokenRegistry("http://registry.test:5000/token", redirectTo: "http://blobs.test:5000/data"));
-        var blobs = Hosts.Add("blobs.test", _ => FakeResponse.Unauthorized(challenge));
+        var blobs = Hosts.Add("blobs.test", _ => Respond.Unauthorized(challenge));
         using var client = Hosts.Client(new RegistryAuthHandler(new StaticCredentialProvider([
             KeyValuePair.Create(Registry, Alice),
             KeyValuePair.Create("blobs.test:5000", RegistryCredential.FromPassword("alice", "blob-password")),
@@ -81,7 +81,7 @@ public sealed class RegistryAuthAttackTests : FakeHostsTest
     public async Task TokenRealmOnAnotherHost_OverPlainHttp_IsRefusedBeforeAnythingIsSentThere()
     {
         Hosts.Add("registry.test", TokenRegistry("http://auth.test:5000/token"));
-        var auth = Hosts.Add("auth.test", _ => FakeResponse.Ok("""{"token":"the-token"}"""));
+        var auth = Hosts.Add("auth.test", _ => Respond.Ok("""{"token":"the-token"}"""));
         using var client = Hosts.Client(new RegistryAuthHandler(new StaticCredentialProvider(Registry, Alice)));
 
         var e = Assert.ThrowsAsync<RegistryException>(() => FakeHosts.SendAsync(client, Base + Blob, Registry, Scope));
@@ -94,7 +94,7 @@ public sealed class RegistryAuthAttackTests : FakeHostsTest
     public async Task TokenRealmOnAnotherHostMarkedInsecure_GetsTheRegistrysCredentials_NeverItsOwn_AndNeverTheToken()
     {
         var registry = Hosts.Add("registry.test", TokenRegistry("http://auth.test:5000/token", redirectTo: "http://auth.test:5000/blob"));
-        var auth = Hosts.Add("auth.test", r => r.Path == "/token" ? FakeResponse.Ok("""{"token":"the-token"}""") : FakeResponse.Ok("layer"));
+        var auth = Hosts.Add("auth.test", r => r.Path == "/token" ? Respond.Ok("""{"token":"the-token"}""") : Respond.Ok("layer"));
         var credentials = new StaticCredentialProvider([
             KeyValuePair.Create(Registry, Alice),
             KeyValuePair.Create("auth.test:5000", RegistryCredential.FromPassword("eve", "auth-host-password")),
@@ -113,7 +113,7 @@ public sealed class RegistryAuthAttackTests : FakeHostsTest
     public async Task TokenRealmOnLoopback_IsAllowedOverPlainHttp()
     {
         Hosts.Add("registry.test", TokenRegistry("http://127.0.0.1:5000/token"));
-        var auth = Hosts.Add("127.0.0.1", _ => FakeResponse.Ok("""{"token":"the-token"}"""));
+        var auth = Hosts.Add("127.0.0.1", _ => Respond.Ok("""{"token":"the-token"}"""));
         using var client = Hosts.Client(new RegistryAuthHandler(new StaticCredentialProvider(Registry, Alice)));
 
         using var response = await FakeHosts.SendAsync(client, Base + Blob, Registry, Scope);
@@ -123,10 +123,10 @@ public sealed class RegistryAuthAttackTests : FakeHostsTest
     }
 
     /// <summary>A registry whose token server at <paramref name="realm"/> issues <c>the-token</c>; with it, blob GETs redirect to <paramref name="redirectTo"/>.</summary>
-    private static Func<FakeRequest, FakeResponse> TokenRegistry(string realm, string? redirectTo = null) => r => r switch
+    private static Func<FakeRequest, FakeResponse> TokenRegistry(string realm, string? redirectTo = null) => r => r.Path switch
     {
-        { Path: "/token" } => FakeResponse.Ok("""{"token":"the-token"}"""),
-        { Authorization: "Bearer the-token" } => redirectTo is null ? FakeResponse.Ok() : FakeResponse.Redirect(redirectTo),
-        _ => FakeResponse.Unauthorized($"Bearer realm=\"{realm}\",service=\"registry.test\",scope=\"{Scope}\""),
+        "/token" => Respond.Ok("""{"token":"the-token"}"""),
+        _ when r.Authorization == "Bearer the-token" => redirectTo is null ? Respond.Ok() : Respond.Redirect(redirectTo),
+        _ => Respond.Unauthorized($"Bearer realm=\"{realm}\",service=\"registry.test\",scope=\"{Scope}\""),
     };
 }

@@ -13,7 +13,7 @@ public sealed class RegistryAuthHandlerTests : FakeHostsTest
     [Test]
     public async Task Anonymous_RegistryWithoutAuth_SendsNoAuthorization()
     {
-        var registry = Hosts.Add("registry.test", _ => FakeResponse.Ok());
+        var registry = Hosts.Add("registry.test", _ => Respond.Ok());
         using var client = Hosts.Client(new RegistryAuthHandler(new StaticCredentialProvider(Registry, Alice)));
 
         using var response = await FakeHosts.SendAsync(client, $"{Base}/v2/", Registry);
@@ -26,7 +26,7 @@ public sealed class RegistryAuthHandlerTests : FakeHostsTest
     public async Task Basic_Challenge_IsAnsweredOnce_ThenSentBeforeAsked()
     {
         var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("alice:s3cret"));
-        var registry = Hosts.Add("registry.test", r => r.Authorization == expected ? FakeResponse.Ok() : FakeResponse.Unauthorized("Basic realm=\"registry\""));
+        var registry = Hosts.Add("registry.test", r => r.Authorization == expected ? Respond.Ok() : Respond.Unauthorized("Basic realm=\"registry\""));
         using var client = Hosts.Client(new RegistryAuthHandler(new StaticCredentialProvider(Registry, Alice)));
 
         using var first = await FakeHosts.SendAsync(client, $"{Base}/v2/", Registry);
@@ -40,7 +40,7 @@ public sealed class RegistryAuthHandlerTests : FakeHostsTest
     [Test]
     public void Basic_WithoutCredentials_FailsSayingToLogIn()
     {
-        Hosts.Add("registry.test", _ => FakeResponse.Unauthorized("Basic realm=\"registry\""));
+        Hosts.Add("registry.test", _ => Respond.Unauthorized("Basic realm=\"registry\""));
         using var client = Hosts.Client(new RegistryAuthHandler(StaticCredentialProvider.Anonymous));
 
         var e = Assert.ThrowsAsync<RegistryException>(() => FakeHosts.SendAsync(client, $"{Base}/v2/", Registry));
@@ -52,7 +52,7 @@ public sealed class RegistryAuthHandlerTests : FakeHostsTest
     [Test]
     public void Basic_WrongCredentials_FailNamingTheUser()
     {
-        var registry = Hosts.Add("registry.test", _ => FakeResponse.Unauthorized("Basic realm=\"registry\""));
+        var registry = Hosts.Add("registry.test", _ => Respond.Unauthorized("Basic realm=\"registry\""));
         using var client = Hosts.Client(new RegistryAuthHandler(new StaticCredentialProvider(Registry, Alice)));
 
         var e = Assert.ThrowsAsync<RegistryException>(() => FakeHosts.SendAsync(client, $"{Base}/v2/", Registry));
@@ -67,9 +67,9 @@ public sealed class RegistryAuthHandlerTests : FakeHostsTest
     {
         var registry = Hosts.Add("registry.test", r => r.Path switch
         {
-            "/token" => FakeResponse.Ok("""{"token":"anon-token"}"""),
-            _ when r.Authorization == "Bearer anon-token" => FakeResponse.Ok(),
-            _ => FakeResponse.Unauthorized($"{Challenge},scope=\"{Scope}\""),
+            "/token" => Respond.Ok("""{"token":"anon-token"}"""),
+            _ when r.Authorization == "Bearer anon-token" => Respond.Ok(),
+            _ => Respond.Unauthorized($"{Challenge},scope=\"{Scope}\""),
         });
         using var client = Hosts.Client(new RegistryAuthHandler(StaticCredentialProvider.Anonymous));
 
@@ -78,8 +78,8 @@ public sealed class RegistryAuthHandlerTests : FakeHostsTest
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var token = registry.Requests.Single(r => r.Path == "/token");
         Assert.That(token.Authorization, Is.Null);
-        Assert.That(token.Query("service"), Is.EqualTo(new[] { "registry.test" }));
-        Assert.That(token.Query("scope"), Is.EqualTo(new[] { Scope }));
+        Assert.That(token.QueryValues("service"), Is.EqualTo(new[] { "registry.test" }));
+        Assert.That(token.QueryValues("scope"), Is.EqualTo(new[] { Scope }));
     }
 
     [Test]
@@ -93,8 +93,8 @@ public sealed class RegistryAuthHandlerTests : FakeHostsTest
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var token = registry.Requests.Single(r => r.Path == "/token");
         Assert.That(token.Authorization, Is.EqualTo("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("alice:s3cret"))));
-        Assert.That(token.Query("scope"), Is.EqualTo(new[] { "repository:team/app:pull,push" }));
-        Assert.That(token.Query("account"), Is.EqualTo(new[] { "alice" }));
+        Assert.That(token.QueryValues("scope"), Is.EqualTo(new[] { "repository:team/app:pull,push" }));
+        Assert.That(token.QueryValues("account"), Is.EqualTo(new[] { "alice" }));
         Assert.That(registry.Requests.Last().Authorization, Is.EqualTo("Bearer token-1"));
     }
 
@@ -158,10 +158,10 @@ public sealed class RegistryAuthHandlerTests : FakeHostsTest
         var revoked = false;
         var registry = Hosts.Add("registry.test", r => r.Path switch
         {
-            "/token" => FakeResponse.Ok($$"""{"token":"token-{{Interlocked.Increment(ref issued)}}","expires_in":300}"""),
-            _ when r.Authorization == "Bearer token-1" && Volatile.Read(ref revoked) => FakeResponse.Unauthorized($"{Challenge},scope=\"{Scope}\",error=\"invalid_token\""),
-            _ when r.Authorization is "Bearer token-1" or "Bearer token-2" => FakeResponse.Ok(),
-            _ => FakeResponse.Unauthorized($"{Challenge},scope=\"{Scope}\""),
+            "/token" => Respond.Ok($$"""{"token":"token-{{Interlocked.Increment(ref issued)}}","expires_in":300}"""),
+            _ when r.Authorization == "Bearer token-1" && Volatile.Read(ref revoked) => Respond.Unauthorized($"{Challenge},scope=\"{Scope}\",error=\"invalid_token\""),
+            _ when r.Authorization is "Bearer token-1" or "Bearer token-2" => Respond.Ok(),
+            _ => Respond.Unauthorized($"{Challenge},scope=\"{Scope}\""),
         });
         using var client = Hosts.Client(new RegistryAuthHandler(new StaticCredentialProvider(Registry, Alice)));
         (await FakeHosts.SendAsync(client, $"{Base}/v2/team/app/manifests/a", Registry, Scope)).Dispose();
@@ -198,24 +198,24 @@ public sealed class RegistryAuthHandlerTests : FakeHostsTest
         const string mount = "repository:team/base:pull";
         var registry = Hosts.Add("registry.test", r => r.Path switch
         {
-            "/token" => FakeResponse.Ok($$"""{"token":"{{string.Join('+', r.Query("scope"))}}"}"""),
-            _ when r.Authorization == $"Bearer repository:team/app:pull,push+{mount}" => FakeResponse.Ok(),
-            _ => FakeResponse.Unauthorized($"{Challenge},scope=\"repository:team/app:pull,push {mount}\",error=\"insufficient_scope\""),
+            "/token" => Respond.Ok($$"""{"token":"{{string.Join('+', r.QueryValues("scope"))}}"}"""),
+            _ when r.Authorization == $"Bearer repository:team/app:pull,push+{mount}" => Respond.Ok(),
+            _ => Respond.Unauthorized($"{Challenge},scope=\"repository:team/app:pull,push {mount}\",error=\"insufficient_scope\""),
         });
         using var client = Hosts.Client(new RegistryAuthHandler(new StaticCredentialProvider(Registry, Alice)));
 
         using var response = await FakeHosts.SendAsync(client, $"{Base}/v2/team/app/blobs/uploads/?mount=x&from=team/base", Registry, "repository:team/app:pull,push", HttpMethod.Post);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(registry.Requests.Single(r => r.Path == "/token").Query("scope"), Is.EqualTo(new[] { "repository:team/app:pull,push", mount }));
+        Assert.That(registry.Requests.Single(r => r.Path == "/token").QueryValues("scope"), Is.EqualTo(new[] { "repository:team/app:pull,push", mount }));
     }
 
     [Test]
     public void Bearer_RefusedAgainWithAFreshToken_FailsSayingTheAccessIsNotGranted()
     {
         Hosts.Add("registry.test", r => r.Path == "/token"
-            ? FakeResponse.Ok("""{"token":"weak"}""")
-            : FakeResponse.Unauthorized($"{Challenge},scope=\"repository:team/app:pull,push\",error=\"insufficient_scope\""));
+            ? Respond.Ok("""{"token":"weak"}""")
+            : Respond.Unauthorized($"{Challenge},scope=\"repository:team/app:pull,push\",error=\"insufficient_scope\""));
         using var client = Hosts.Client(new RegistryAuthHandler(new StaticCredentialProvider(Registry, Alice)));
 
         var e = Assert.ThrowsAsync<RegistryException>(() => FakeHosts.SendAsync(client, $"{Base}/v2/team/app/blobs/uploads/", Registry, "repository:team/app:pull,push", HttpMethod.Post));
@@ -227,8 +227,8 @@ public sealed class RegistryAuthHandlerTests : FakeHostsTest
     public void Bearer_TokenServerRefusingTheCredentials_FailsNamingRealmAndUser()
     {
         Hosts.Add("registry.test", r => r.Path == "/token"
-            ? FakeResponse.Unauthorized("Basic realm=\"token\"", """{"errors":[{"code":"UNAUTHORIZED","message":"bad password"}]}""")
-            : FakeResponse.Unauthorized($"{Challenge},scope=\"{Scope}\""));
+            ? Respond.Unauthorized("Basic realm=\"token\"", """{"errors":[{"code":"UNAUTHORIZED","message":"bad password"}]}""")
+            : Respond.Unauthorized($"{Challenge},scope=\"{Scope}\""));
         using var client = Hosts.Client(new RegistryAuthHandler(new StaticCredentialProvider(Registry, Alice)));
 
         var e = Assert.ThrowsAsync<RegistryException>(() => FakeHosts.SendAsync(client, $"{Base}/v2/team/app/manifests/a", Registry, Scope));
@@ -243,7 +243,7 @@ public sealed class RegistryAuthHandlerTests : FakeHostsTest
     [TestCase("""{"token":"a\r\nX-Injected: 1"}""", "not a valid header value")]
     public void Bearer_UnusableTokenAnswer_FailsClearly(string body, string expected)
     {
-        Hosts.Add("registry.test", r => r.Path == "/token" ? FakeResponse.Ok(body) : FakeResponse.Unauthorized(Challenge));
+        Hosts.Add("registry.test", r => r.Path == "/token" ? Respond.Ok(body) : Respond.Unauthorized(Challenge));
         using var client = Hosts.Client(new RegistryAuthHandler(StaticCredentialProvider.Anonymous));
 
         var e = Assert.ThrowsAsync<RegistryException>(() => FakeHosts.SendAsync(client, $"{Base}/v2/", Registry));
@@ -255,8 +255,8 @@ public sealed class RegistryAuthHandlerTests : FakeHostsTest
     public void Bearer_OversizedTokenAnswer_IsRefusedUnread()
     {
         Hosts.Add("registry.test", r => r.Path == "/token"
-            ? new FakeResponse(200, [], new byte[TokenClient.MaxResponseBytes + 1])
-            : FakeResponse.Unauthorized(Challenge));
+            ? new FakeResponse(200, new byte[TokenClient.MaxResponseBytes + 1])
+            : Respond.Unauthorized(Challenge));
         using var client = Hosts.Client(new RegistryAuthHandler(StaticCredentialProvider.Anonymous));
 
         var e = Assert.ThrowsAsync<RegistryException>(() => FakeHosts.SendAsync(client, $"{Base}/v2/", Registry));
@@ -267,7 +267,7 @@ public sealed class RegistryAuthHandlerTests : FakeHostsTest
     [Test]
     public void HostileChallenge_Oversized_FailsClearly()
     {
-        Hosts.Add("registry.test", _ => FakeResponse.Unauthorized("Bearer realm=\"" + new string('a', WwwAuthenticate.MaxLength) + "\""));
+        Hosts.Add("registry.test", _ => Respond.Unauthorized("Bearer realm=\"" + new string('a', WwwAuthenticate.MaxLength) + "\""));
         using var client = Hosts.Client(new RegistryAuthHandler(StaticCredentialProvider.Anonymous));
 
         var e = Assert.ThrowsAsync<RegistryException>(() => FakeHosts.SendAsync(client, $"{Base}/v2/", Registry));
@@ -280,10 +280,10 @@ public sealed class RegistryAuthHandlerTests : FakeHostsTest
     {
         var registry = Hosts.Add("registry.test", r => r.Path switch
         {
-            "/token" when r.Method == "POST" => FakeResponse.Ok("""{"access_token":"from-refresh","expires_in":120}"""),
-            "/token" => FakeResponse.WithStatus(405),
-            _ when r.Authorization == "Bearer from-refresh" => FakeResponse.Ok(),
-            _ => FakeResponse.Unauthorized($"{Challenge},scope=\"{Scope}\""),
+            "/token" when r.Method == "POST" => Respond.Ok("""{"access_token":"from-refresh","expires_in":120}"""),
+            "/token" => Respond.Status(405),
+            _ when r.Authorization == "Bearer from-refresh" => Respond.Ok(),
+            _ => Respond.Unauthorized($"{Challenge},scope=\"{Scope}\""),
         });
         using var client = Hosts.Client(new RegistryAuthHandler(new StaticCredentialProvider(Registry, RegistryCredential.FromIdentityToken("refresh-me"))));
 
@@ -302,10 +302,10 @@ public sealed class RegistryAuthHandlerTests : FakeHostsTest
     {
         var registry = Hosts.Add("registry.test", r => r.Path switch
         {
-            "/token" when r.Method == "POST" && r.Form()["password"] == "s3cret" => FakeResponse.Ok("""{"access_token":"from-password"}"""),
-            "/token" => FakeResponse.WithStatus(404),
-            _ when r.Authorization == "Bearer from-password" => FakeResponse.Ok(),
-            _ => FakeResponse.Unauthorized(Challenge),
+            "/token" when r.Method == "POST" && r.Form()["password"] == "s3cret" => Respond.Ok("""{"access_token":"from-password"}"""),
+            "/token" => Respond.Status(404),
+            _ when r.Authorization == "Bearer from-password" => Respond.Ok(),
+            _ => Respond.Unauthorized(Challenge),
         });
         using var client = Hosts.Client(new RegistryAuthHandler(new StaticCredentialProvider(Registry, Alice)));
 
@@ -362,7 +362,7 @@ public sealed class RegistryAuthHandlerTests : FakeHostsTest
     [Test]
     public async Task RequestWithoutTheRegistryOption_PassesThroughUntouched()
     {
-        var other = Hosts.Add("registry.test", _ => FakeResponse.Unauthorized("Basic realm=\"x\""));
+        var other = Hosts.Add("registry.test", _ => Respond.Unauthorized("Basic realm=\"x\""));
         using var client = Hosts.Client(new RegistryAuthHandler(new StaticCredentialProvider(Registry, Alice)));
         using var request = new HttpRequestMessage(HttpMethod.Get, $"{Base}/v2/");
 
@@ -384,12 +384,12 @@ public sealed class RegistryAuthHandlerTests : FakeHostsTest
             {
                 var token = $"token-{Interlocked.Increment(ref count)}";
                 valid[token] = true;
-                return FakeResponse.Ok($$"""{"token":"{{token}}","expires_in":{{expiresIn}}}""");
+                return Respond.Ok($$"""{"token":"{{token}}","expires_in":{{expiresIn}}}""");
             }
 
             return r.Authorization is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal) && valid.ContainsKey(header[7..])
-                ? FakeResponse.Ok()
-                : FakeResponse.Unauthorized($"{Challenge},scope=\"{Scope}\"");
+                ? Respond.Ok()
+                : Respond.Unauthorized($"{Challenge},scope=\"{Scope}\"");
         };
     }
 }
