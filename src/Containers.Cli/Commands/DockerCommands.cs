@@ -29,6 +29,8 @@ internal static class DockerCommands
         ("import", () => ArchiveCommands.Import(cli)),
         ("save", () => ArchiveCommands.Save(cli)),
         ("load", () => ArchiveCommands.Load(cli)),
+        ("login", () => LoginCommands.Login(cli)),
+        ("logout", () => LoginCommands.Logout(cli)),
         ("network", () => NetworkCommand.Create(cli)),
         ("volume", () => VolumeCommand.Create(cli)),
         (ContainerSupervisor.CommandName, () => SuperviseCommand.Create(cli)),
