@@ -15,8 +15,8 @@ public static class RegistryAuthServiceCollectionExtensions
     /// as Docker's <c>config.json</c> (<see cref="DockerConfigCredentialProvider"/>; register another
     /// provider first to replace it), <see cref="RegistryAuthHandler"/> as the registry client's
     /// authentication handler (keyed
-    /// <see cref="ContainerRegistryServiceCollectionExtensions.AuthenticationHandlerKey"/>, transient,
-    /// trusting the client's insecure registries for plain-HTTP token realms), and <see cref="RegistryLogin"/>.
+    /// <see cref="ContainerRegistryServiceCollectionExtensions.AuthenticationHandlerKey"/>, transient;
+    /// the client's chain gives it the insecure registries), and <see cref="RegistryLogin"/>.
     /// </summary>
     public static IServiceCollection AddRegistryAuth(this IServiceCollection services, Action<RegistryAuthOptions>? configure = null)
     {
@@ -34,10 +34,7 @@ public static class RegistryAuthServiceCollectionExtensions
         services.TryAddSingleton<ICredentialStore>(sp => sp.GetRequiredService<DockerConfigCredentialProvider>());
         services.TryAddSingleton<ICredentialProvider>(sp => sp.GetRequiredService<ICredentialStore>());
         services.TryAddKeyedTransient<DelegatingHandler>(ContainerRegistryServiceCollectionExtensions.AuthenticationHandlerKey, (sp, _) =>
-            new RegistryAuthHandler(sp.GetRequiredService<ICredentialProvider>(), sp.GetService<TimeProvider>(), sp.GetService<ILogger<RegistryAuthHandler>>())
-            {
-                InsecureHosts = [.. sp.GetRequiredService<IOptions<RegistryOptions>>().Value.InsecureRegistries],
-            });
+            new RegistryAuthHandler(sp.GetRequiredService<ICredentialProvider>(), sp.GetService<TimeProvider>(), sp.GetService<ILogger<RegistryAuthHandler>>()));
         services.TryAddSingleton(sp => new RegistryLogin(
             sp.GetRequiredService<ICredentialStore>(),
             sp.GetRequiredService<IOptions<RegistryOptions>>().Value,

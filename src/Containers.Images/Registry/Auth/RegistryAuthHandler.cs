@@ -59,9 +59,10 @@ public sealed partial class RegistryAuthHandler : DelegatingHandler
 
     /// <summary>
     /// Hosts (<c>host</c> or <c>host:port</c>) the user marked insecure: a token realm there may be
-    /// plain HTTP. Loopback hosts always may. Pass the registry client's insecure registries.
+    /// plain HTTP. Loopback hosts always may. <see cref="RegistryClient.CreateHandler"/> sets the
+    /// client's insecure registries here when it is left empty.
     /// </summary>
-    public IReadOnlyCollection<string> InsecureHosts { get; init; } = [];
+    public IReadOnlyCollection<string> InsecureHosts { get; set; } = [];
 
     /// <summary>Not supported: authentication may need a token fetch first, which is asynchronous.</summary>
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>

@@ -39,10 +39,7 @@ public sealed class RegistryLogin
         ArgumentNullException.ThrowIfNull(credential);
         var name = Normalize(registry);
         var endpoint = new RegistryEndpoints(_options).ForPush(name);
-        var handler = new RegistryAuthHandler(new StaticCredentialProvider(endpoint.Authority, credential), _time, _loggerFactory?.CreateLogger<RegistryAuthHandler>())
-        {
-            InsecureHosts = [.. _options.InsecureRegistries],
-        };
+        var handler = new RegistryAuthHandler(new StaticCredentialProvider(endpoint.Authority, credential), _time, _loggerFactory?.CreateLogger<RegistryAuthHandler>());
         using (var client = new RegistryClient(_options, handler, _time, _loggerFactory))
         {
             var uri = await client.ApiUriAsync(endpoint, string.Empty, cancellationToken).ConfigureAwait(false);

@@ -20,10 +20,11 @@ public sealed class RegistryAuthRegistrationTests
 
         Assert.That(first, Is.TypeOf<RegistryAuthHandler>());
         Assert.That(second, Is.Not.SameAs(first), "each handler chain needs its own instance");
-        Assert.That(((RegistryAuthHandler)first).InsecureHosts, Is.EqualTo(new[] { "registry.lan:5000" }));
         Assert.That(provider.GetRequiredService<ICredentialProvider>(), Is.TypeOf<DockerConfigCredentialProvider>()
             .With.Property(nameof(DockerConfigCredentialProvider.ConfigPath)).EqualTo("/nonexistent/config.json"));
         Assert.That(provider.GetRequiredService<RegistryClient>(), Is.Not.Null);
+        RegistryClient.CreateHandler(provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RegistryOptions>>().Value, first).Dispose();
+        Assert.That(((RegistryAuthHandler)first).InsecureHosts, Is.EqualTo(new[] { "registry.lan:5000" }), "the client's chain gives the handler its insecure registries");
         Assert.That(provider.GetRequiredService<RegistryLogin>(), Is.Not.Null);
     }
 
