@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -7,116 +8,144 @@ using System.Text;
 namespace Containers.Testing;
 
 /// <summary>
-/// The reference registry (<c>docker-registry</c>, distribution v2, from the system's packages)
-/// started for a test on 127.0.0.1 at a free port, with its own configuration and storage in a
-/// temporary directory. Disposing it kills the process it started (by its pid only) and removes
-/// the directory. Shared, as a linked file, by the test projects that talk to a real registry.
+/// The reference registry server (<c>docker-registry</c>, distribution v2) on 127.0.0.1, started
+/// for a test with its own <c>config.yml</c> and storage in a temporary directory, and stopped by
+/// its pid when disposed. Shared, as a linked file, by the test projects that talk to a real
+/// registry. A test that needs authentication passes the <c>auth:</c> section of the config, and
+/// writes the files that section names (an htpasswd file, a token certificate) in <c>prepare</c>.
 /// </summary>
 internal sealed class RegistryServer : IAsyncDisposable
 {
-    public const string Executable = "/usr/bin/docker-registry";
-
-    private const int MaxLog = 64 * 1024;
+    public const string ServerPath = "/usr/bin/docker-registry";
 
     private readonly Process _process;
-    private readonly StringBuilder _log;
+    private readonly StringBuilder _output;
 
-    private RegistryServer(Process process, StringBuilder log, string directory, int port)
+    private RegistryServer(string directory, int port, Process process, StringBuilder output)
     {
-        _process = process;
-        _log = log;
         Directory = directory;
         Port = port;
+        _process = process;
+        _output = output;
     }
 
-    /// <summary>The temporary directory: <c>config.yml</c>, <c>data/</c>, and whatever the test put there.</summary>
+    /// <summary>The temporary directory of the config, the storage and any files the test wrote.</summary>
     public string Directory { get; }
 
     public int Port { get; }
 
-    /// <summary>The registry's name in image references: <c>127.0.0.1:port</c>.</summary>
+    /// <summary>The registry part of image references to this server: <c>127.0.0.1:port</c>.</summary>
     public string Authority => $"127.0.0.1:{Port}";
 
-    public Uri BaseUri => new($"http://{Authority}/");
+    /// <summary>The storage root (<c>storage.filesystem.rootdirectory</c>).</summary>
+    public string StorageDirectory => Path.Combine(Directory, "storage");
 
-    /// <summary>What the registry has logged so far (bounded), for failure messages.</summary>
-    public string Log
+    /// <summary>What the server wrote to stdout and stderr so far (for failure messages).</summary>
+    public string Output
     {
         get
         {
-            lock (_log)
+            lock (_output)
             {
-                return _log.ToString();
+                return _output.ToString();
             }
-        }
-    }
-
-    /// <summary>Marks the test ignored where the reference registry is not installed.</summary>
-    public static void RequireOrIgnore()
-    {
-        if (!File.Exists(Executable))
-        {
-            Assert.Ignore($"needs the reference registry at {Executable} (apt-get install docker-registry)");
         }
     }
 
     /// <summary>
-    /// Starts a registry and waits until it answers <c>/v2/</c>. <paramref name="auth"/>, given the
-    /// server's directory, writes there what authentication needs (an htpasswd file, a certificate
-    /// bundle) and returns the configuration's <c>auth:</c> section, unindented (see
-    /// <see cref="HtpasswdAuth"/> and <see cref="TokenAuth"/>); none leaves the registry open.
+    /// Starts a registry and waits until <c>/v2/</c> answers, or marks the test ignored when the
+    /// server is not installed.
     /// </summary>
-    public static async Task<RegistryServer> StartAsync(Func<string, string>? auth = null, CancellationToken cancellationToken = default)
+    /// <param name="auth">The config's <c>auth:</c> section (indented YAML under <c>auth:</c>), or null for none.</param>
+    /// <param name="prepare">Writes files the config names into the server's directory (given as the argument) before it starts.</param>
+    public static Task<RegistryServer> StartOrIgnoreAsync(string? auth = null, Action<string>? prepare = null) =>
+        StartOrIgnoreAsync(directory =>
+        {
+            prepare?.Invoke(directory);
+            return auth;
+        });
+
+    /// <summary>
+    /// Starts a registry whose <c>auth:</c> section <paramref name="configure"/> makes, given the
+    /// server's directory: it writes the files the section names there (see
+    /// <see cref="HtpasswdAuth"/>, <see cref="TokenAuth"/>) and returns the section, or null for none.
+    /// </summary>
+    public static async Task<RegistryServer> StartOrIgnoreAsync(Func<string, string?> configure)
     {
-        RequireOrIgnore();
+        if (!File.Exists(ServerPath))
+        {
+            Assert.Ignore($"needs the reference registry at {ServerPath} (apt-get install docker-registry)");
+        }
+
         var directory = System.IO.Directory.CreateTempSubdirectory("registry-server-").FullName;
         try
         {
-            var section = auth?.Invoke(directory);
-            for (var attempt = 0; ; attempt++)
+            var auth = configure(directory);
+            var port = FreePort();
+            var config = Path.Combine(directory, "config.yml");
+            await File.WriteAllTextAsync(config, Config(directory, port, auth));
+            var output = new StringBuilder();
+            var process = new Process
             {
-                // The port is free when asked; another process may take it before the registry
-                // binds it, so a registry that exits at once is started again on another.
-                var port = FreePort();
-                var config = Path.Combine(directory, "config.yml");
-                await File.WriteAllTextAsync(config, Config(directory, port, section), cancellationToken);
-                var log = new StringBuilder();
-                var process = Start(config, log);
-                var server = new RegistryServer(process, log, directory, port);
-                try
+                StartInfo = new ProcessStartInfo(ServerPath)
                 {
-                    await server.WaitUntilServingAsync(cancellationToken);
-                    return server;
-                }
-                catch (Exception) when (process.HasExited && attempt < 2)
-                {
-                    process.Dispose();
-                }
-                catch
-                {
-                    server.Stop();
-                    throw;
-                }
+                    ArgumentList = { "serve", config },
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                    UseShellExecute = false,
+                },
+            };
+            process.OutputDataReceived += (_, e) => Append(output, e.Data);
+            process.ErrorDataReceived += (_, e) => Append(output, e.Data);
+            process.Start();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var server = new RegistryServer(directory, port, process, output);
+            try
+            {
+                await server.WaitReadyAsync();
             }
+            catch
+            {
+                await server.DisposeAsync();
+                throw;
+            }
+
+            return server;
         }
         catch
         {
-            System.IO.Directory.Delete(directory, recursive: true);
+            if (System.IO.Directory.Exists(directory))
+            {
+                System.IO.Directory.Delete(directory, recursive: true);
+            }
+
             throw;
         }
     }
 
-    /// <summary>Basic authentication for <paramref name="users"/> (name, password): writes the htpasswd file into <paramref name="directory"/>.</summary>
+    /// <summary>Writes a file into the server's directory and returns its path (for configs the test writes after start, e.g. data to serve).</summary>
+    public string WriteFile(string name, string content)
+    {
+        var path = Path.Combine(Directory, name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    /// <summary>
+    /// Basic authentication for <paramref name="users"/> (name, password): writes an htpasswd file
+    /// into <paramref name="directory"/> and returns the <c>auth:</c> section naming it.
+    /// </summary>
     public static string HtpasswdAuth(string directory, params (string User, string Password)[] users)
     {
         var path = Path.Combine(directory, "htpasswd");
         File.WriteAllText(path, string.Concat(users.Select(u => HtpasswdLine(u.User, u.Password))));
-        return $"htpasswd:\n  realm: basic-realm\n  path: {path}\n";
+        return $"  htpasswd:\n    realm: basic-realm\n    path: {path}\n";
     }
 
     /// <summary>
-    /// One htpasswd line for <paramref name="user"/>, the password hashed with bcrypt (the only
-    /// hash distribution accepts) by the system's libcrypt, so no htpasswd tool is needed.
+    /// One htpasswd line, the password hashed with bcrypt (the only hash distribution accepts) by
+    /// the system's libcrypt, so no htpasswd tool is needed.
     /// </summary>
     public static string HtpasswdLine(string user, string password)
     {
@@ -133,117 +162,54 @@ internal sealed class RegistryServer : IAsyncDisposable
 
     /// <summary>Token authentication: the registry trusts tokens signed by a key whose certificate chain ends in <paramref name="rootCertBundle"/>.</summary>
     public static string TokenAuth(string realm, string service, string issuer, string rootCertBundle) =>
-        $"token:\n  realm: {realm}\n  service: {service}\n  issuer: {issuer}\n  rootcertbundle: {rootCertBundle}\n";
+        $"  token:\n    realm: {realm}\n    service: {service}\n    issuer: {issuer}\n    rootcertbundle: {rootCertBundle}\n";
 
     public async ValueTask DisposeAsync()
     {
-        Stop();
-        await Task.Yield();
-        System.IO.Directory.Delete(Directory, recursive: true);
-    }
-
-    private void Stop()
-    {
-        using (_process)
+        try
         {
             if (!_process.HasExited)
             {
                 _process.Kill();
-                _process.WaitForExit();
+                await _process.WaitForExitAsync();
             }
         }
-    }
-
-    private async Task WaitUntilServingAsync(CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = Stopwatch.StartNew();
-        while (true)
+        catch (InvalidOperationException)
         {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"docker-registry exited with {_process.ExitCode} before serving on {Authority}:\n{Log}");
-            }
-
-            try
-            {
-                // 200 for an open registry, 401 for one that wants credentials: either way, it serves.
-                using var response = await http.GetAsync(new Uri(BaseUri, "/v2/"), cancellationToken);
-                if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Unauthorized)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            if (deadline.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                throw new TimeoutException($"docker-registry did not serve on {Authority} within 30 s:\n{Log}");
-            }
-
-            await Task.Delay(50, cancellationToken);
+            // It had exited already.
         }
-    }
-
-    private static Process Start(string config, StringBuilder log)
-    {
-        var start = new ProcessStartInfo(Executable, ["serve", config])
+        finally
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-
-        // REGISTRY_* variables override the configuration file; the test's file must be the whole truth.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("REGISTRY_", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => Append(log, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(log, e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static void Append(StringBuilder log, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (log)
-        {
-            if (log.Length < MaxLog)
+            _process.Dispose();
+            if (System.IO.Directory.Exists(Directory))
             {
-                log.AppendLine(line);
+                System.IO.Directory.Delete(Directory, recursive: true);
             }
         }
     }
 
     private static string Config(string directory, int port, string? auth)
     {
-        var config = new StringBuilder();
-        config.Append("version: 0.1\n");
-        config.Append("log:\n  level: info\n  accesslog:\n    disabled: true\n");
-        config.Append($"storage:\n  filesystem:\n    rootdirectory: {Path.Combine(directory, "data")}\n  delete:\n    enabled: true\n  maintenance:\n    uploadpurging:\n      enabled: false\n");
-        config.Append($"http:\n  addr: 127.0.0.1:{port}\n  secret: {Convert.ToHexString(Guid.NewGuid().ToByteArray())}\n");
-        if (auth is not null)
-        {
-            config.Append("auth:\n");
-            foreach (var line in auth.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            {
-                config.Append("  ").Append(line).Append('\n');
-            }
-        }
-
-        return config.ToString();
+        var secret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        var config = $"""
+            version: 0.1
+            log:
+              level: warn
+              accesslog:
+                disabled: true
+            storage:
+              filesystem:
+                rootdirectory: {Path.Combine(directory, "storage")}
+              delete:
+                enabled: true
+              maintenance:
+                uploadpurging:
+                  enabled: false
+            http:
+              addr: 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}
+              secret: {secret}
+            """;
+        return auth is null ? config + "\n" : $"{config}\nauth:\n{auth}\n";
     }
 
     // crypt(3) answers in a static buffer.
@@ -260,5 +226,59 @@ internal sealed class RegistryServer : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void Append(StringBuilder output, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            if (output.Length < 64 * 1024)
+            {
+                output.AppendLine(line);
+            }
+        }
+    }
+
+    /// <summary>Waits (up to 30 s) for <c>/v2/</c> to answer at all: 200, or 401 when the config asks for authentication.</summary>
+    private async Task WaitReadyAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                Assert.Fail($"docker-registry exited with {_process.ExitCode} before it served /v2/: {Output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri($"http://{Authority}/v2/"));
+                if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Unauthorized)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Not answering yet.
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"docker-registry did not serve /v2/ within 30 s: {Output}");
+            }
+
+            await Task.Delay(50);
+        }
     }
 }

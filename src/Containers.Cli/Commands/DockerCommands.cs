@@ -26,6 +26,8 @@ internal static class DockerCommands
         ("images", () => ImageCommands.Images(cli)),
         ("rmi", () => ImageCommands.Remove(cli)),
         ("tag", () => ImageCommands.Tag(cli)),
+        ("pull", () => RegistryCommands.Pull(cli)),
+        ("push", () => RegistryCommands.Push(cli)),
         ("import", () => ArchiveCommands.Import(cli)),
         ("save", () => ArchiveCommands.Save(cli)),
         ("load", () => ArchiveCommands.Load(cli)),

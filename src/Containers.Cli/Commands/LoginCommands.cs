@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text;
+using Containers.Cli.Arguments;
 using Containers.Errors;
-using Containers.Images.Registry;
 using Containers.Images.Registry.Auth;
 using Containers.Images.Registry.Auth.Docker;
 
@@ -19,7 +19,7 @@ internal static class LoginCommands
         var username = new Option<string?>("--username", "-u") { Description = "The user name" };
         var password = new Option<string?>("--password", "-p") { Description = "The password or token (other users may see it: prefer --password-stdin)" };
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password or token from stdin" };
-        var insecure = InsecureRegistryOption();
+        var insecure = RegistryCommands.InsecureRegistryOption();
         var server = ServerArgument();
         var command = new Command("login", "Log in to a registry: check the credentials, then store them") { username, password, passwordStdin, insecure, server };
         command.SetAction(async (result, cancellationToken) =>
@@ -52,12 +52,7 @@ internal static class LoginCommands
                 throw new InvalidArgumentException("a user name and a password are needed to log in");
             }
 
-            var options = new RegistryOptions();
-            foreach (var host in result.GetValue(insecure) ?? [])
-            {
-                options.InsecureRegistries.Add(host);
-            }
-
+            var options = RegistryConfig.Options(result.GetValue(cli.Root) ?? ContainersPaths.DefaultRoot, result.GetValue(insecure) ?? []);
             var login = new RegistryLogin(new DockerConfigCredentialProvider(), options);
             await login.LoginAsync(result.GetValue(server) ?? RegistryLogin.DefaultRegistry, RegistryCredential.FromPassword(user, secret), cancellationToken).ConfigureAwait(false);
             await cli.Output.WriteLineAsync("Login Succeeded").ConfigureAwait(false);
@@ -80,13 +75,6 @@ internal static class LoginCommands
         });
         return command;
     }
-
-    /// <summary>Registries that may be reached over plain HTTP, and whose plain-HTTP token servers are trusted (repeatable).</summary>
-    internal static Option<string[]> InsecureRegistryOption() => new("--insecure-registry")
-    {
-        Description = "A registry (host[:port]) that may be reached over plain HTTP or with an unverified certificate (repeatable; localhost always may)",
-        AllowMultipleArgumentsPerToken = false,
-    };
 
     private static Argument<string?> ServerArgument() => new("server")
     {

@@ -118,6 +118,11 @@ public sealed partial class RegistryClient
         }
 
         var image = await ImageLoader.LoadImageAsync(content, current.Descriptor, cancellationToken).ConfigureAwait(false);
+        if (options.Platform is { } wanted && documents.Count == 1 && !wanted.Matches(image.Config.Platform))
+        {
+            // A single-platform image names its platform only in its config; as Docker does, a mismatch is refused.
+            throw new NotFoundException($"image {reference} is for {image.Config.Platform}, not the requested {wanted}; pull it without a platform, or choose another image");
+        }
         var transferred = tracker.Transferred;
         LogPulled(_logger, reference, root.Descriptor.Digest, downloaded, blobs.Count - downloaded, transferred);
         return new PullResult(reference, root.Descriptor, image, downloaded, blobs.Count - downloaded, transferred);

@@ -170,7 +170,7 @@ public sealed partial class RegistryClient : IDisposable
             var next = location.IsAbsoluteUri ? location : new Uri(uri, location);
             if (hop >= MaxRedirects)
             {
-                throw new UnavailableException($"{operation} {reference}: the registry redirected more than {MaxRedirects} times; giving up at {RetryHandler.Shown(next)}");
+                throw new InvalidArgumentException($"{operation} {reference}: the registry redirected more than {MaxRedirects} times; refusing to follow it further (at {RetryHandler.Shown(next)})");
             }
 
             if (next.Scheme is not ("http" or "https"))

@@ -18,7 +18,7 @@ public sealed class LoginCommandTests
     [SetUp]
     public async Task SetUp()
     {
-        _registry = await RegistryServer.StartAsync(d => RegistryServer.HtpasswdAuth(d, ("alice", "s3cret")));
+        _registry = await RegistryServer.StartOrIgnoreAsync(d => RegistryServer.HtpasswdAuth(d, ("alice", "s3cret")));
         _config = Directory.CreateTempSubdirectory("login-cli-").FullName;
         _dockerConfig = Environment.GetEnvironmentVariable("DOCKER_CONFIG");
         Environment.SetEnvironmentVariable("DOCKER_CONFIG", _config);
