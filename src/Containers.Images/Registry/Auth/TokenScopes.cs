@@ -64,9 +64,5 @@ internal sealed class TokenScopes
         return new TokenScopes(merged);
     }
 
-    /// <summary>True when every action of <paramref name="other"/> is in this set.</summary>
-    public bool Covers(TokenScopes other) =>
-        other._resources.All(r => _resources.TryGetValue(r.Key, out var actions) && actions.IsSupersetOf(r.Value));
-
     public override string ToString() => IsEmpty ? "(no scope)" : Key;
 }
