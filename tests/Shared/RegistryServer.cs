@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Containers.Testing;
@@ -11,19 +10,21 @@ namespace Containers.Testing;
 /// The reference registry server (<c>docker-registry</c>, distribution v2) on 127.0.0.1, started
 /// for a test with its own <c>config.yml</c> and storage in a temporary directory, and stopped by
 /// its pid when disposed. Shared, as a linked file, by the test projects that talk to a real
-/// registry. A test that needs authentication passes the <c>auth:</c> section of the config, and
+/// registry, and by the registry benchmarks (without NUnit: <see cref="StartAsync"/> throws where
+/// the tests' <c>StartOrIgnoreAsync</c> marks the test ignored). A test that needs authentication passes the <c>auth:</c> section of the config, and
 /// writes the files that section names (an htpasswd file, a token certificate) in <c>prepare</c>.
 /// </summary>
-internal sealed class RegistryServer : IAsyncDisposable
+internal sealed partial class RegistryServer : IAsyncDisposable
 {
     public const string ServerPath = "/usr/bin/docker-registry";
 
     private readonly Process _process;
     private readonly StringBuilder _output;
 
-    private RegistryServer(string directory, int port, Process process, StringBuilder output)
+    private RegistryServer(string directory, string storage, int port, Process process, StringBuilder output)
     {
         Directory = directory;
+        StorageDirectory = storage;
         Port = port;
         _process = process;
         _output = output;
@@ -38,7 +39,7 @@ internal sealed class RegistryServer : IAsyncDisposable
     public string Authority => $"127.0.0.1:{Port}";
 
     /// <summary>The storage root (<c>storage.filesystem.rootdirectory</c>).</summary>
-    public string StorageDirectory => Path.Combine(Directory, "storage");
+    public string StorageDirectory { get; }
 
     /// <summary>What the server wrote to stdout and stderr so far (for failure messages).</summary>
     public string Output
@@ -52,38 +53,26 @@ internal sealed class RegistryServer : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Starts a registry and waits until <c>/v2/</c> answers, or marks the test ignored when the
-    /// server is not installed.
-    /// </summary>
+    /// <summary>Starts a registry and waits until <c>/v2/</c> answers (200, or 401 with authentication).</summary>
     /// <param name="auth">The config's <c>auth:</c> section (indented YAML under <c>auth:</c>), or null for none.</param>
     /// <param name="prepare">Writes files the config names into the server's directory (given as the argument) before it starts.</param>
-    public static Task<RegistryServer> StartOrIgnoreAsync(string? auth = null, Action<string>? prepare = null) =>
-        StartOrIgnoreAsync(directory =>
-        {
-            prepare?.Invoke(directory);
-            return auth;
-        });
-
-    /// <summary>
-    /// Starts a registry whose <c>auth:</c> section <paramref name="configure"/> makes, given the
-    /// server's directory: it writes the files the section names there (see
-    /// <see cref="HtpasswdAuth"/>, <see cref="TokenAuth"/>) and returns the section, or null for none.
-    /// </summary>
-    public static async Task<RegistryServer> StartOrIgnoreAsync(Func<string, string?> configure)
+    /// <param name="storage">A storage directory to serve (kept when the server stops); null for a fresh one in the server's directory.</param>
+    /// <exception cref="InvalidOperationException">The server is not installed, exited, or never answered.</exception>
+    public static async Task<RegistryServer> StartAsync(string? auth = null, Action<string>? prepare = null, string? storage = null)
     {
         if (!File.Exists(ServerPath))
         {
-            Assert.Ignore($"needs the reference registry at {ServerPath} (apt-get install docker-registry)");
+            throw new InvalidOperationException($"the reference registry {ServerPath} is not installed (apt-get install docker-registry)");
         }
 
         var directory = System.IO.Directory.CreateTempSubdirectory("registry-server-").FullName;
         try
         {
-            var auth = configure(directory);
+            prepare?.Invoke(directory);
             var port = FreePort();
             var config = Path.Combine(directory, "config.yml");
-            await File.WriteAllTextAsync(config, Config(directory, port, auth));
+            var storageDirectory = storage ?? Path.Combine(directory, "storage");
+            await File.WriteAllTextAsync(config, Config(storageDirectory, port, auth));
             var output = new StringBuilder();
             var process = new Process
             {
@@ -100,7 +89,7 @@ internal sealed class RegistryServer : IAsyncDisposable
             process.Start();
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            var server = new RegistryServer(directory, port, process, output);
+            var server = new RegistryServer(directory, storageDirectory, port, process, output);
             try
             {
                 await server.WaitReadyAsync();
@@ -132,38 +121,6 @@ internal sealed class RegistryServer : IAsyncDisposable
         return path;
     }
 
-    /// <summary>
-    /// Basic authentication for <paramref name="users"/> (name, password): writes an htpasswd file
-    /// into <paramref name="directory"/> and returns the <c>auth:</c> section naming it.
-    /// </summary>
-    public static string HtpasswdAuth(string directory, params (string User, string Password)[] users)
-    {
-        var path = Path.Combine(directory, "htpasswd");
-        File.WriteAllText(path, string.Concat(users.Select(u => HtpasswdLine(u.User, u.Password))));
-        return $"  htpasswd:\n    realm: basic-realm\n    path: {path}\n";
-    }
-
-    /// <summary>
-    /// One htpasswd line, the password hashed with bcrypt (the only hash distribution accepts) by
-    /// the system's libcrypt, so no htpasswd tool is needed.
-    /// </summary>
-    public static string HtpasswdLine(string user, string password)
-    {
-        lock (CryptLock)
-        {
-            var setting = Marshal.PtrToStringUTF8(crypt_gensalt("$2b$", 5, IntPtr.Zero, 0))
-                ?? throw new InvalidOperationException("libcrypt has no bcrypt (crypt_gensalt failed)");
-            var hash = Marshal.PtrToStringUTF8(crypt(password, setting));
-            return hash is { Length: > 0 } && hash.StartsWith("$2", StringComparison.Ordinal)
-                ? $"{user}:{hash}\n"
-                : throw new InvalidOperationException("libcrypt could not make a bcrypt hash");
-        }
-    }
-
-    /// <summary>Token authentication: the registry trusts tokens signed by a key whose certificate chain ends in <paramref name="rootCertBundle"/>.</summary>
-    public static string TokenAuth(string realm, string service, string issuer, string rootCertBundle) =>
-        $"  token:\n    realm: {realm}\n    service: {service}\n    issuer: {issuer}\n    rootcertbundle: {rootCertBundle}\n";
-
     public async ValueTask DisposeAsync()
     {
         try
@@ -188,7 +145,7 @@ internal sealed class RegistryServer : IAsyncDisposable
         }
     }
 
-    private static string Config(string directory, int port, string? auth)
+    private static string Config(string storage, int port, string? auth)
     {
         var secret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         var config = $"""
@@ -199,7 +156,7 @@ internal sealed class RegistryServer : IAsyncDisposable
                 disabled: true
             storage:
               filesystem:
-                rootdirectory: {Path.Combine(directory, "storage")}
+                rootdirectory: {storage}
               delete:
                 enabled: true
               maintenance:
@@ -211,15 +168,6 @@ internal sealed class RegistryServer : IAsyncDisposable
             """;
         return auth is null ? config + "\n" : $"{config}\nauth:\n{auth}\n";
     }
-
-    // crypt(3) answers in a static buffer.
-    private static readonly Lock CryptLock = new();
-
-    [DllImport("libcrypt.so.1", CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
-    private static extern IntPtr crypt(string phrase, string setting);
-
-    [DllImport("libcrypt.so.1", CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
-    private static extern IntPtr crypt_gensalt(string prefix, ulong count, IntPtr randomBytes, int randomLength);
 
     private static int FreePort()
     {
@@ -253,7 +201,7 @@ internal sealed class RegistryServer : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                Assert.Fail($"docker-registry exited with {_process.ExitCode} before it served /v2/: {Output}");
+                throw new InvalidOperationException($"docker-registry exited with {_process.ExitCode} before it served /v2/: {Output}");
             }
 
             try
@@ -275,7 +223,7 @@ internal sealed class RegistryServer : IAsyncDisposable
 
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail($"docker-registry did not serve /v2/ within 30 s: {Output}");
+                throw new InvalidOperationException($"docker-registry did not serve /v2/ within 30 s: {Output}");
             }
 
             await Task.Delay(50);

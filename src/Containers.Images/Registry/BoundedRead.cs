@@ -8,7 +8,8 @@ internal static class BoundedRead
     /// is longer than <paramref name="limit"/> exactly when the content was. A declared
     /// <c>Content-Length</c> over the limit reads nothing.
     /// </summary>
-    public static async Task<byte[]> ReadAtMostAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+    /// <param name="stall">Armed before each read, when the read must not stall.</param>
+    public static async Task<byte[]> ReadAtMostAsync(HttpContent content, int limit, CancellationToken cancellationToken, StallGuard? stall = null)
     {
         if (content.Headers.ContentLength is { } declared && declared > limit)
         {
@@ -32,6 +33,7 @@ internal static class BoundedRead
                     Array.Resize(ref buffer, (int)Math.Min(limit + 1L, buffer.Length * 2L));
                 }
 
+                stall?.Arm();
                 var read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {

@@ -53,7 +53,8 @@ public sealed partial class RegistryClient
 
     /// <summary>
     /// Runs <paramref name="operation"/> against each pull endpoint of <paramref name="registry"/>
-    /// in turn: a mirror that fails is passed over (logged), the registry itself is final.
+    /// in turn: a mirror that fails in any way (unreachable, refusing, or serving what does not
+    /// verify) is passed over (logged), the registry itself is final.
     /// </summary>
     internal async Task<T> OnPullEndpointsAsync<T>(string registry, Func<RegistryEndpoint, Task<T>> operation, CancellationToken cancellationToken)
     {
@@ -65,7 +66,7 @@ public sealed partial class RegistryClient
                 return await operation(endpoints[i]).ConfigureAwait(false);
             }
             catch (Exception e) when (endpoints[i].IsMirror && i < endpoints.Count - 1 && !cancellationToken.IsCancellationRequested
-                && e is RegistryException or HttpRequestException or IOException or UnavailableException)
+                && e is ContainersException or HttpRequestException or IOException)
             {
                 LogMirrorFailed(_logger, endpoints[i].Authority, e.Message);
             }
@@ -87,15 +88,36 @@ public sealed partial class RegistryClient
         string shown,
         CancellationToken cancellationToken)
     {
-        var uri = await ApiUriAsync(endpoint, $"{repository}/manifests/{key}", cancellationToken).ConfigureAwait(false);
-        using var response = await SendOkAsync(HttpMethod.Get, uri, uri.Authority, PullScope(repository), r => Accept(r, ManifestTypes), "pull manifest", shown, cancellationToken).ConfigureAwait(false);
-        var limit = expectedSize is { } size ? (int)Math.Min(size, _options.MaxManifestSize) : _options.MaxManifestSize;
         if (expectedSize > _options.MaxManifestSize)
         {
             throw new InvalidArgumentException($"manifest {shown} is declared as {expectedSize} bytes, over the limit of {_options.MaxManifestSize}; refusing it");
         }
 
-        var bytes = await BoundedRead.ReadAtMostAsync(response.Content, limit, cancellationToken).ConfigureAwait(false);
+        var uri = await ApiUriAsync(endpoint, $"{repository}/manifests/{key}", cancellationToken).ConfigureAwait(false);
+        var limit = expectedSize is { } size ? (int)Math.Min(size, _options.MaxManifestSize) : _options.MaxManifestSize;
+        using var stall = new StallGuard(_options.StallTimeout, _time, cancellationToken);
+        HttpResponseMessage response;
+        byte[] bytes;
+        try
+        {
+            stall.Arm();
+            response = await SendOkAsync(HttpMethod.Get, uri, uri.Authority, PullScope(repository), r => Accept(r, ManifestTypes), "pull manifest", shown, stall.Token).ConfigureAwait(false);
+            try
+            {
+                bytes = await BoundedRead.ReadAtMostAsync(response.Content, limit, stall.Token, stall).ConfigureAwait(false);
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
+        }
+        catch (Exception e) when (stall.Stalled(e))
+        {
+            throw stall.Error($"manifest {shown} from {endpoint.Authority}", string.Empty);
+        }
+
+        using var disposing = response;
         if (bytes.Length > limit)
         {
             throw expectedSize is { } declared && declared < _options.MaxManifestSize

@@ -216,12 +216,11 @@ public sealed partial class RegistryClient
             return true;
         }
 
-        using var stall = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stall.Token);
+        using var stall = new StallGuard(_options.StallTimeout, _time, cancellationToken);
         try
         {
-            stall.CancelAfter(_options.StallTimeout);
-            var uri = await ApiUriAsync(endpoint, $"{repository}/blobs/{blob.Digest}", linked.Token).ConfigureAwait(false);
+            stall.Arm();
+            var uri = await ApiUriAsync(endpoint, $"{repository}/blobs/{blob.Digest}", stall.Token).ConfigureAwait(false);
             using var response = await SendOkAsync(
                 HttpMethod.Get,
                 uri,
@@ -236,7 +235,7 @@ public sealed partial class RegistryClient
                 },
                 "pull blob",
                 $"{endpoint.Authority}/{repository}@{blob.Digest}",
-                linked.Token).ConfigureAwait(false);
+                stall.Token).ConfigureAwait(false);
             if (offset > 0 && (response.StatusCode != HttpStatusCode.PartialContent || response.Content.Headers.ContentRange?.From != offset))
             {
                 return false;
@@ -252,7 +251,7 @@ public sealed partial class RegistryClient
             }
 
             CheckContentDigest(response, blob.Digest, [], what);
-            var stream = await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
+            var stream = await response.Content.ReadAsStreamAsync(stall.Token).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
                 var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
@@ -262,8 +261,8 @@ public sealed partial class RegistryClient
                     {
                         // Never more than one byte past the declared size: enough to know the registry sends too much.
                         var want = (int)Math.Min(ReadBufferSize, blob.Size - writer.Written + 1);
-                        stall.CancelAfter(_options.StallTimeout);
-                        var read = await stream.ReadAsync(buffer.AsMemory(0, want), linked.Token).ConfigureAwait(false);
+                        stall.Arm();
+                        var read = await stream.ReadAsync(buffer.AsMemory(0, want), stall.Token).ConfigureAwait(false);
                         if (read == 0)
                         {
                             break;
@@ -287,10 +286,9 @@ public sealed partial class RegistryClient
                 }
             }
         }
-        catch (OperationCanceledException) when (stall.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (stall.Stalled(e))
         {
-            throw new UnavailableException(
-                $"{what} stalled: no bytes for {_options.StallTimeout.TotalSeconds:0.#} s after {writer.Written} of {blob.Size} bytes; check the network or the registry, or raise RegistryOptions.StallTimeout");
+            throw stall.Error(what, $" after {writer.Written} of {blob.Size} bytes");
         }
 
         if (writer.Written < blob.Size)

@@ -12,7 +12,7 @@ public sealed class AuthenticatedRegistryCommandTests : ContainerCliTest
     [SetUp]
     public async Task StartRegistry()
     {
-        _registry = await RegistryServer.StartOrIgnoreAsync(d => RegistryServer.HtpasswdAuth(d, ("alice", "s3cret")));
+        _registry = await RegistryServer.StartOrIgnoreAsync(RegistryServer.HtpasswdAuth(Work, ("alice", "s3cret")));
         _config = Path.Combine(Work, "docker-config");
         _dockerConfig = Environment.GetEnvironmentVariable("DOCKER_CONFIG");
         Environment.SetEnvironmentVariable("DOCKER_CONFIG", _config);
@@ -22,7 +22,10 @@ public sealed class AuthenticatedRegistryCommandTests : ContainerCliTest
     public async Task StopRegistry()
     {
         Environment.SetEnvironmentVariable("DOCKER_CONFIG", _dockerConfig);
-        await _registry.DisposeAsync();
+        if (_registry is not null)
+        {
+            await _registry.DisposeAsync();
+        }
     }
 
     [Test]

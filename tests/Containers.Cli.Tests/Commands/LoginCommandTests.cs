@@ -18,8 +18,8 @@ public sealed class LoginCommandTests
     [SetUp]
     public async Task SetUp()
     {
-        _registry = await RegistryServer.StartOrIgnoreAsync(d => RegistryServer.HtpasswdAuth(d, ("alice", "s3cret")));
         _config = Directory.CreateTempSubdirectory("login-cli-").FullName;
+        _registry = await RegistryServer.StartOrIgnoreAsync(RegistryServer.HtpasswdAuth(_config, ("alice", "s3cret")));
         _dockerConfig = Environment.GetEnvironmentVariable("DOCKER_CONFIG");
         Environment.SetEnvironmentVariable("DOCKER_CONFIG", _config);
     }
@@ -28,8 +28,12 @@ public sealed class LoginCommandTests
     public async Task TearDown()
     {
         Environment.SetEnvironmentVariable("DOCKER_CONFIG", _dockerConfig);
+        if (_registry is not null)
+        {
+            await _registry.DisposeAsync();
+        }
+
         Directory.Delete(_config, recursive: true);
-        await _registry.DisposeAsync();
     }
 
     [Test]

@@ -239,6 +239,32 @@ public sealed class RegistryHostileServerTests : RegistryClientTest
         await AssertNothingPartialAsync(layer.Descriptor.Digest, image.Manifest.Digest);
     }
 
+    [Test]
+    public async Task Pull_ManifestThatStalls_FailsWithAStallError()
+    {
+        var options = FastOptions();
+        options.StallTimeout = TimeSpan.FromMilliseconds(500);
+        UseClient(CreateClient(options));
+        var image = Registry.AddImage("app", "v1", 100);
+        Registry.Intercept = r => r.Path.EndsWith("/manifests/v1", StringComparison.Ordinal)
+            ? new FakeResponse(200)
+            {
+                Writer = async (stream, token) =>
+                {
+                    await stream.WriteAsync(image.ManifestBytes.AsMemory(0, 10), token);
+                    await stream.FlushAsync(token);
+                    await Task.Delay(Timeout.Infinite, token);
+                },
+                Headers = [("Content-Type", MediaType.OciManifest.Value), ("Content-Length", image.ManifestBytes.Length.ToString(CultureInfo.InvariantCulture))],
+            }
+            : null;
+
+        var error = Assert.ThrowsAsync<UnavailableException>(() => Client.PullAsync(Images, Registry.Reference("app:v1")));
+
+        Assert.That(error!.Message, Does.Contain("manifest").And.Contain("stalled"));
+        await AssertNothingPartialAsync(image.Manifest.Digest);
+    }
+
     private static bool IsBlob(FakeRequest request, Digest digest) =>
         request.Path.EndsWith($"/blobs/{digest}", StringComparison.Ordinal);
 

@@ -29,7 +29,7 @@ public sealed class RegistryAuthInteropTests
     [Test]
     public async Task Htpasswd_PushAndPullWithCredentials()
     {
-        await using var registry = await RegistryServer.StartOrIgnoreAsync(d => RegistryServer.HtpasswdAuth(d, ("alice", "s3cret")));
+        await using var registry = await RegistryServer.StartOrIgnoreAsync(RegistryServer.HtpasswdAuth(_root, ("alice", "s3cret")));
 
         await PushThenPullAsync(registry, Alice);
     }
@@ -37,7 +37,7 @@ public sealed class RegistryAuthInteropTests
     [Test]
     public async Task Htpasswd_WrongPassword_FailsNamingTheUser_AndPushesNothing()
     {
-        await using var registry = await RegistryServer.StartOrIgnoreAsync(d => RegistryServer.HtpasswdAuth(d, ("alice", "s3cret")));
+        await using var registry = await RegistryServer.StartOrIgnoreAsync(RegistryServer.HtpasswdAuth(_root, ("alice", "s3cret")));
         var (content, image) = await StoreImageAsync();
         using var client = Client(registry, RegistryCredential.FromPassword("alice", "wrong"));
 
@@ -52,7 +52,7 @@ public sealed class RegistryAuthInteropTests
     public async Task Token_PushAndPullWithCredentials()
     {
         await using var tokens = new TestTokenServer().WithUser("alice", "s3cret", "pull", "push");
-        await using var registry = await RegistryServer.StartOrIgnoreAsync(tokens.RegistryAuth);
+        await using var registry = await RegistryServer.StartOrIgnoreAsync(tokens.RegistryAuth(_root));
 
         await PushThenPullAsync(registry, Alice);
 
@@ -66,7 +66,7 @@ public sealed class RegistryAuthInteropTests
     public async Task Token_WrongPassword_FailsAtTheTokenServer()
     {
         await using var tokens = new TestTokenServer().WithUser("alice", "s3cret", "pull", "push");
-        await using var registry = await RegistryServer.StartOrIgnoreAsync(tokens.RegistryAuth);
+        await using var registry = await RegistryServer.StartOrIgnoreAsync(tokens.RegistryAuth(_root));
         var (content, image) = await StoreImageAsync();
         using var client = Client(registry, RegistryCredential.FromPassword("alice", "wrong"));
 
@@ -80,7 +80,7 @@ public sealed class RegistryAuthInteropTests
     public async Task Token_WithoutCredentials_FailsSayingToLogIn()
     {
         await using var tokens = new TestTokenServer().WithUser("alice", "s3cret", "pull", "push");
-        await using var registry = await RegistryServer.StartOrIgnoreAsync(tokens.RegistryAuth);
+        await using var registry = await RegistryServer.StartOrIgnoreAsync(tokens.RegistryAuth(_root));
         using var client = Client(registry, null);
 
         var e = Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(Reference(registry)));
@@ -92,7 +92,7 @@ public sealed class RegistryAuthInteropTests
     public async Task Token_UserWhoMayOnlyPull_CannotPush()
     {
         await using var tokens = new TestTokenServer().WithUser("alice", "s3cret", "pull", "push").WithUser("bob", "b0b", "pull");
-        await using var registry = await RegistryServer.StartOrIgnoreAsync(tokens.RegistryAuth);
+        await using var registry = await RegistryServer.StartOrIgnoreAsync(tokens.RegistryAuth(_root));
         var (content, image) = await StoreImageAsync();
         using (var alice = Client(registry, Alice))
         {

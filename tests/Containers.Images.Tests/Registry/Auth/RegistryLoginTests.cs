@@ -25,7 +25,7 @@ public sealed class RegistryLoginTests
     public async Task Login_ChecksTheCredentialsWithTheTokenFlow_ThenStoresThem_LogoutRemovesThem()
     {
         await using var tokens = new TestTokenServer().WithUser("alice", "s3cret", "pull");
-        await using var registry = await RegistryServer.StartOrIgnoreAsync(tokens.RegistryAuth);
+        await using var registry = await RegistryServer.StartOrIgnoreAsync(tokens.RegistryAuth(_directory));
         var login = new RegistryLogin(_store);
 
         var name = await login.LoginAsync($"http://{registry.Authority}/", RegistryCredential.FromPassword("alice", "s3cret"));
@@ -42,7 +42,7 @@ public sealed class RegistryLoginTests
     [Test]
     public async Task Login_WithWrongCredentials_FailsAndStoresNothing()
     {
-        await using var registry = await RegistryServer.StartOrIgnoreAsync(d => RegistryServer.HtpasswdAuth(d, ("alice", "s3cret")));
+        await using var registry = await RegistryServer.StartOrIgnoreAsync(RegistryServer.HtpasswdAuth(_directory, ("alice", "s3cret")));
         var login = new RegistryLogin(_store);
 
         var e = Assert.ThrowsAsync<RegistryException>(() => login.LoginAsync(registry.Authority, RegistryCredential.FromPassword("alice", "wrong")));

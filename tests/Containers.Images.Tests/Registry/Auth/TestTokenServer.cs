@@ -41,7 +41,7 @@ internal sealed class TestTokenServer : IAsyncDisposable
     /// <summary>The signing certificate as PEM, for the registry's <c>rootcertbundle</c>.</summary>
     public string CertificatePem => _certificate.ExportCertificatePem();
 
-    /// <summary>The registry's configuration section for this server, with the certificate written to <paramref name="directory"/>.</summary>
+    /// <summary>The registry's <c>auth:</c> section for this server, its certificate written into <paramref name="directory"/> (the test's, which outlives the registry).</summary>
     public string RegistryAuth(string directory)
     {
         var bundle = Path.Combine(directory, "token-root.pem");
