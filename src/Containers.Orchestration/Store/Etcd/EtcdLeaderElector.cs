@@ -112,7 +112,7 @@ public sealed partial class EtcdLeaderElector : ILeaderElector
     /// <summary>Returns once <paramref name="key"/> is deleted after <paramref name="revision"/>.</summary>
     private async Task WaitForDeletionAsync(string key, long revision, CancellationToken cancellationToken)
     {
-        await using var stream = new EtcdWatchStream(_etcd, key, revision, _watchRetryTimeout, _time, _logger, exact: true);
+        await using var stream = EtcdWatchStream.OfKey(_etcd, key, revision, _watchRetryTimeout, _time, _logger);
         while (true)
         {
             var events = await stream.NextAsync(cancellationToken).ConfigureAwait(false);
@@ -221,7 +221,7 @@ public sealed partial class EtcdLeaderElector : ILeaderElector
             var key = _elector.KeyOf(Name);
             try
             {
-                await using var stream = new EtcdWatchStream(_elector._etcd, key, revision, _elector._watchRetryTimeout, _elector._time, _elector._logger, exact: true);
+                await using var stream = EtcdWatchStream.OfKey(_elector._etcd, key, revision, _elector._watchRetryTimeout, _elector._time, _elector._logger);
                 while (true)
                 {
                     foreach (var change in await stream.NextAsync(stop).ConfigureAwait(false))

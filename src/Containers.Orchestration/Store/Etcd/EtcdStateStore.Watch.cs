@@ -44,33 +44,59 @@ public sealed partial class EtcdStateStore
             yield return e;
         }
 
-        var bookmarkAt = start.BookmarkAt;
-        await using var stream = new EtcdWatchStream(_etcd, prefix, start.After, _options.WatchRetryTimeout, _time, _logger) { ProgressWanted = bookmarkAt };
+        var after = start.After;
+        if (start.BookmarkAt is { } bookmarkAt)
+        {
+            // The history up to the bookmark comes from a watch of every key: every revision is some
+            // key's change, so seeing the bookmark's revision there proves all of ours before it came.
+            var ours = EtcdKeys.From(prefix);
+            await using (var history = EtcdWatchStream.OfEverything(_etcd, after, _options.WatchRetryTimeout, _time, _logger))
+            {
+                while (history.Seen < bookmarkAt)
+                {
+                    IReadOnlyList<Mvccpb.Event> changes;
+                    try
+                    {
+                        changes = await history.NextAsync(token).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (IsEndOfWatch(e, cancellationToken))
+                    {
+                        yield break;
+                    }
+
+                    foreach (var change in changes)
+                    {
+                        if (change.Kv.ModRevision <= bookmarkAt && change.Kv.Key.Span.StartsWith(ours.Span) && ToEvent(type, filter, change) is { } e)
+                        {
+                            yield return e;
+                        }
+                    }
+                }
+            }
+
+            yield return WatchEvent.Bookmark(ResourceVersions.Format(bookmarkAt));
+            after = bookmarkAt;
+        }
+
+        await using var stream = EtcdWatchStream.OfPrefix(_etcd, prefix, after, _options.WatchRetryTimeout, _time, _logger);
         while (true)
         {
-            IReadOnlyList<Mvccpb.Event> events;
+            IReadOnlyList<Mvccpb.Event> changes;
             try
             {
-                events = await stream.NextAsync(token).ConfigureAwait(false);
+                changes = await stream.NextAsync(token).ConfigureAwait(false);
             }
             catch (Exception e) when (IsEndOfWatch(e, cancellationToken))
             {
                 yield break;
             }
 
-            foreach (var change in events)
+            foreach (var change in changes)
             {
                 if (ToEvent(type, filter, change) is { } e)
                 {
                     yield return e;
                 }
-            }
-
-            if (bookmarkAt is { } wanted && stream.Seen >= wanted)
-            {
-                bookmarkAt = null;
-                stream.ProgressWanted = null;
-                yield return WatchEvent.Bookmark(ResourceVersions.Format(stream.Seen));
             }
         }
     }

@@ -1,37 +1,41 @@
 using Containers.Errors;
 using Etcdserverpb;
+using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
 namespace Containers.Orchestration.Store.Etcd;
 
 /// <summary>
-/// One etcd watch of a key prefix (or of one key) on its own gRPC stream, from a revision on, that survives a broken
+/// One etcd watch of a key range on its own gRPC stream, from a revision on, that survives a broken
 /// connection: it reopens the stream after the last revision it received, for as long as
-/// <see cref="EtcdStateStoreOptions.WatchRetryTimeout"/> allows. It asks etcd for progress
-/// notifications while a caller wants to know when it has caught up with a revision.
+/// <see cref="EtcdStateStoreOptions.WatchRetryTimeout"/> allows.
 /// </summary>
+/// <remarks>
+/// etcd's progress reports are not used to learn how far a watch has caught up: before etcd 3.4.25
+/// and 3.5.8 (this machine has 3.4.23) the answer to a progress request can overtake the history a
+/// new watch is still being sent.
+/// </remarks>
 internal sealed partial class EtcdWatchStream : IAsyncDisposable
 {
-    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly EtcdConnection _etcd;
-    private readonly string _prefix;
-    private readonly bool _exact;
+    private readonly ByteString _key;
+    private readonly ByteString _rangeEnd;
+    private readonly string _name;
     private readonly TimeSpan _retryTimeout;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private AsyncDuplexStreamingCall<WatchRequest, WatchResponse>? _call;
-    private Task<bool>? _pendingMove;
 
-    /// <param name="exact">Watch only the key <paramref name="prefix"/>, not the keys it begins.</param>
-    public EtcdWatchStream(EtcdConnection etcd, string prefix, long after, TimeSpan retryTimeout, TimeProvider time, ILogger logger, bool exact = false)
+    private EtcdWatchStream(EtcdConnection etcd, ByteString key, ByteString rangeEnd, string name, long after, TimeSpan retryTimeout, TimeProvider time, ILogger logger)
     {
         _etcd = etcd;
-        _prefix = prefix;
-        _exact = exact;
+        _key = key;
+        _rangeEnd = rangeEnd;
+        _name = name;
         Seen = after;
         _retryTimeout = retryTimeout;
         _time = time;
@@ -41,13 +45,22 @@ internal sealed partial class EtcdWatchStream : IAsyncDisposable
     /// <summary>Every change up to this revision has been received.</summary>
     public long Seen { get; private set; }
 
-    /// <summary>While set above <see cref="Seen"/>, the stream asks etcd to report its progress.</summary>
-    public long? ProgressWanted { get; set; }
+    /// <summary>A watch of the keys that start with <paramref name="prefix"/>, after revision <paramref name="after"/>.</summary>
+    public static EtcdWatchStream OfPrefix(EtcdConnection etcd, string prefix, long after, TimeSpan retryTimeout, TimeProvider time, ILogger logger) =>
+        new(etcd, EtcdKeys.From(prefix), EtcdKeys.RangeEnd(prefix), prefix, after, retryTimeout, time, logger);
+
+    /// <summary>A watch of the one key <paramref name="key"/>, after revision <paramref name="after"/>.</summary>
+    public static EtcdWatchStream OfKey(EtcdConnection etcd, string key, long after, TimeSpan retryTimeout, TimeProvider time, ILogger logger) =>
+        new(etcd, EtcdKeys.From(key), ByteString.Empty, key, after, retryTimeout, time, logger);
 
     /// <summary>
-    /// The next batch of changes (their revisions above <see cref="Seen"/> before the call), or an
-    /// empty batch when only <see cref="Seen"/> moved (a progress report).
+    /// A watch of every key in etcd, after revision <paramref name="after"/>: every revision is some
+    /// key's change, so it is how a watcher learns that it has seen everything up to a revision.
     /// </summary>
+    public static EtcdWatchStream OfEverything(EtcdConnection etcd, long after, TimeSpan retryTimeout, TimeProvider time, ILogger logger) =>
+        new(etcd, ByteString.CopyFrom(0), ByteString.CopyFrom(0), "every key", after, retryTimeout, time, logger);
+
+    /// <summary>The next changes, their revisions above <see cref="Seen"/> before the call, in revision order.</summary>
     /// <exception cref="GoneException">The revision to resume from is compacted.</exception>
     /// <exception cref="UnavailableException">etcd stayed unreachable for the retry timeout, or cancelled the watch.</exception>
     public async ValueTask<IReadOnlyList<Mvccpb.Event>> NextAsync(CancellationToken cancellationToken)
@@ -61,7 +74,7 @@ internal sealed partial class EtcdWatchStream : IAsyncDisposable
             try
             {
                 _call ??= await OpenAsync(cancellationToken).ConfigureAwait(false);
-                response = await ReadAsync(_call, cancellationToken).ConfigureAwait(false);
+                response = await _call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false) ? _call.ResponseStream.Current : null;
             }
             catch (RpcException e) when (cancellationToken.IsCancellationRequested)
             {
@@ -83,11 +96,11 @@ internal sealed partial class EtcdWatchStream : IAsyncDisposable
                 if (_time.GetElapsedTime(failedAt.Value) > _retryTimeout)
                 {
                     throw new UnavailableException(
-                        $"the watch of {_prefix} lost etcd at {_etcd.Endpoints} and could not reopen it in {_retryTimeout.TotalSeconds:0.#} s ({failure?.Message ?? "the stream ended"}): check that etcd runs, then list again and watch",
+                        $"the watch of {_name} lost etcd at {_etcd.Endpoints} and could not reopen it in {_retryTimeout.TotalSeconds:0.#} s ({failure?.Message ?? "the stream ended"}): check that etcd runs, then list again and watch",
                         failure);
                 }
 
-                Log.Reconnecting(_logger, _prefix, Seen, failure?.Message ?? "the stream ended");
+                Log.Reconnecting(_logger, _name, Seen, failure?.Message ?? "the stream ended");
                 await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, delay.Ticks * 2));
                 continue;
@@ -95,7 +108,7 @@ internal sealed partial class EtcdWatchStream : IAsyncDisposable
 
             if (failedAt is not null)
             {
-                Log.Resumed(_logger, _prefix, Seen);
+                Log.Resumed(_logger, _name, Seen);
                 failedAt = null;
                 delay = FirstRetryDelay;
             }
@@ -107,19 +120,13 @@ internal sealed partial class EtcdWatchStream : IAsyncDisposable
 
             if (response.Canceled)
             {
-                throw new UnavailableException($"etcd at {_etcd.Endpoints} cancelled the watch of {_prefix}: {response.CancelReason}: list again and watch");
+                throw new UnavailableException($"etcd at {_etcd.Endpoints} cancelled the watch of {_name}: {response.CancelReason}: list again and watch");
             }
 
-            if (response.Created)
-            {
-                continue;
-            }
-
+            // Created and progress reports carry no changes.
             if (response.Events.Count == 0)
             {
-                // A progress report: everything up to the header's revision has been sent.
-                Seen = Math.Max(Seen, response.Header.Revision);
-                return [];
+                continue;
             }
 
             var events = response.Events.Where(e => e.Kv.ModRevision > Seen).ToList();
@@ -137,16 +144,7 @@ internal sealed partial class EtcdWatchStream : IAsyncDisposable
         try
         {
             await call.RequestStream.WriteAsync(
-                new WatchRequest
-                {
-                    CreateRequest = new WatchCreateRequest
-                    {
-                        Key = EtcdKeys.From(_prefix),
-                        RangeEnd = _exact ? Google.Protobuf.ByteString.Empty : EtcdKeys.RangeEnd(_prefix),
-                        StartRevision = Seen + 1,
-                        PrevKv = true,
-                    },
-                },
+                new WatchRequest { CreateRequest = new WatchCreateRequest { Key = _key, RangeEnd = _rangeEnd, StartRevision = Seen + 1, PrevKv = true } },
                 cancellationToken).ConfigureAwait(false);
             return call;
         }
@@ -157,55 +155,24 @@ internal sealed partial class EtcdWatchStream : IAsyncDisposable
         }
     }
 
-    /// <summary>The next response, or null when the server ended the stream. Sends progress requests while one is wanted.</summary>
-    private async Task<WatchResponse?> ReadAsync(AsyncDuplexStreamingCall<WatchRequest, WatchResponse> call, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            _pendingMove ??= call.ResponseStream.MoveNext(cancellationToken);
-            if (ProgressWanted is { } wanted && wanted > Seen && !_pendingMove.IsCompleted)
-            {
-                // etcd answers a progress request only once the watch has caught up: ask until it has.
-                await call.RequestStream.WriteAsync(new WatchRequest { ProgressRequest = new WatchProgressRequest() }, cancellationToken).ConfigureAwait(false);
-                await Task.WhenAny(_pendingMove, Task.Delay(ProgressInterval, _time, cancellationToken)).ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-                if (!_pendingMove.IsCompleted)
-                {
-                    continue;
-                }
-            }
-
-            var move = _pendingMove;
-            _pendingMove = null;
-            return await move.ConfigureAwait(false) ? call.ResponseStream.Current : null;
-        }
-    }
-
     private void CloseCall()
     {
-        _pendingMove = null;
         _call?.Dispose();
         _call = null;
     }
 
     public ValueTask DisposeAsync()
     {
-        if (_pendingMove is { IsCompleted: false } pending)
-        {
-            // Observed so that the cancellation the disposal causes is not an unobserved exception.
-            _ = pending.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-
         CloseCall();
         return ValueTask.CompletedTask;
     }
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "Watch of {Prefix} lost its etcd stream after revision {Revision} ({Reason}); reopening it")]
-        public static partial void Reconnecting(ILogger logger, string prefix, long revision, string reason);
+        [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "Watch of {Name} lost its etcd stream after revision {Revision} ({Reason}); reopening it")]
+        public static partial void Reconnecting(ILogger logger, string name, long revision, string reason);
 
-        [LoggerMessage(EventId = 2106, Level = LogLevel.Information, Message = "Watch of {Prefix} resumed after revision {Revision}")]
-        public static partial void Resumed(ILogger logger, string prefix, long revision);
+        [LoggerMessage(EventId = 2106, Level = LogLevel.Information, Message = "Watch of {Name} resumed after revision {Revision}")]
+        public static partial void Resumed(ILogger logger, string name, long revision);
     }
 }

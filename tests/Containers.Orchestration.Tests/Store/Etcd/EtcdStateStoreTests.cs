@@ -109,6 +109,39 @@ public sealed class EtcdStateStoreTests : EtcdTest
     }
 
     [Test]
+    public async Task Watch_BookmarkFromAnEarlierVersion_ComesAfterTheWholeHistory_ThenLiveChanges()
+    {
+        await using var store = await ConnectAsync();
+        var start = await store.ListAsync(ConfigMaps, null, cancellationToken: Timeout);
+        await store.CreateAsync(NewConfigMap("a"), Timeout);
+        await store.CreateAsync(NewConfigMap("b"), Timeout);
+
+        // The newest revision is another kind's: the watch of config maps must still know it is caught up.
+        var other = await store.CreateAsync(new Secret { Metadata = new ObjectMeta { Namespace = "default", Name = "s" } }, Timeout);
+        await using var watch = store.WatchAsync(ConfigMaps, null, new WatchOptions { ResourceVersion = start.ResourceVersion, AllowBookmarks = true }, Timeout).GetAsyncEnumerator(Timeout);
+
+        var seen = new List<WatchEvent>();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.That(await watch.MoveNextAsync(), Is.True);
+            seen.Add(watch.Current);
+        }
+
+        await store.CreateAsync(NewConfigMap("c"), Timeout);
+        Assert.That(await watch.MoveNextAsync(), Is.True);
+        seen.Add(watch.Current);
+
+        Assert.That(seen.Select(e => (e.Type, e.Object?.Name)), Is.EqualTo(new (WatchEventType, string?)[]
+        {
+            (WatchEventType.Added, "a"),
+            (WatchEventType.Added, "b"),
+            (WatchEventType.Bookmark, null),
+            (WatchEventType.Added, "c"),
+        }));
+        Assert.That(ResourceVersions.Parse(seen[2].ResourceVersion), Is.GreaterThanOrEqualTo(ResourceVersions.Parse(other.Metadata.ResourceVersion!)));
+    }
+
+    [Test]
     public async Task Watch_AcrossAnEtcdRestart_ResumesAfterTheLastEventItSent()
     {
         await using var store = await ConnectAsync();
