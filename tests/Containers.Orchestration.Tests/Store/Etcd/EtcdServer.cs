@@ -9,6 +9,7 @@ namespace Containers.Orchestration.Tests.Store.Etcd;
 /// A real single-member etcd from the system packages (etcd-server), on 127.0.0.1 with free client
 /// and peer ports and a temporary data directory. Stop and start it again (same ports and data) to
 /// test clients across a restart; dispose it to kill its process and remove the directory.
+/// Shared by the tests and the benchmarks, so it throws rather than asserting.
 /// </summary>
 public sealed class EtcdServer : IAsyncDisposable
 {
@@ -33,12 +34,15 @@ public sealed class EtcdServer : IAsyncDisposable
     /// <summary>The pid of the running etcd, or null when stopped.</summary>
     public int? Pid => _process is { HasExited: false } p ? p.Id : null;
 
-    /// <summary>Starts an etcd and waits until it reports healthy; ignores the test when etcd is not installed.</summary>
+    public static bool IsInstalled => File.Exists(Binary);
+
+    /// <summary>Starts an etcd and waits until it reports healthy.</summary>
+    /// <exception cref="InvalidOperationException">etcd is not installed, exited, or did not become healthy.</exception>
     public static async Task<EtcdServer> StartAsync()
     {
-        if (!File.Exists(Binary))
+        if (!IsInstalled)
         {
-            Assert.Ignore($"needs etcd ({Binary}): apt-get install etcd-server");
+            throw new InvalidOperationException($"needs etcd ({Binary}): apt-get install etcd-server");
         }
 
         var server = new EtcdServer(Directory.CreateTempSubdirectory("etcd-test-").FullName, FreePort(), FreePort());
@@ -57,7 +61,11 @@ public sealed class EtcdServer : IAsyncDisposable
     /// <summary>Starts the stopped etcd again on the same ports and data.</summary>
     public async Task StartAgainAsync()
     {
-        Assert.That(_process, Is.Null, "etcd is already running");
+        if (_process is not null)
+        {
+            throw new InvalidOperationException("etcd is already running");
+        }
+
         var peerUrl = $"http://127.0.0.1:{_peerPort}";
         var start = new ProcessStartInfo(Binary)
         {
@@ -150,7 +158,7 @@ public sealed class EtcdServer : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                Assert.Fail($"etcd exited with {process.ExitCode} while starting:\n{Log}");
+                throw new InvalidOperationException($"etcd exited with {process.ExitCode} while starting:\n{Log}");
             }
 
             try
@@ -171,7 +179,7 @@ public sealed class EtcdServer : IAsyncDisposable
             await Task.Delay(50);
         }
 
-        Assert.Fail($"etcd at {ClientUrl} did not become healthy in 30 s:\n{Log}");
+        throw new InvalidOperationException($"etcd at {ClientUrl} did not become healthy in 30 s:\n{Log}");
     }
 
     /// <summary>A port nothing listens on now (the kernel's pick; freed again for etcd to take).</summary>

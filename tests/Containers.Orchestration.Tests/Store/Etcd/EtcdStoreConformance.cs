@@ -9,7 +9,7 @@ public sealed class EtcdStoreConformance : StateStoreConformance
     private EtcdServer? _etcd;
 
     [OneTimeSetUp]
-    public async Task StartEtcdAsync() => _etcd = await EtcdServer.StartAsync();
+    public async Task StartEtcdAsync() => _etcd = await EtcdTest.StartEtcdServerAsync();
 
     [OneTimeTearDown]
     public async Task StopEtcdAsync()
