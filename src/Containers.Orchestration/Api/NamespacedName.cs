@@ -37,7 +37,7 @@ public readonly record struct NamespacedName
 
     private static void ValidateLabel(string value, string what)
     {
-        if (value.Length > 63 || !IsLabel(value))
+        if (!KubeNames.IsDns1123Label(value))
         {
             throw new InvalidArgumentException($"{what} \"{value}\" must be a DNS-1123 label: at most 63 lowercase letters, digits or '-', starting and ending with a letter or digit");
         }
@@ -45,15 +45,9 @@ public readonly record struct NamespacedName
 
     private static void ValidateSubdomain(string value, string what)
     {
-        if (string.IsNullOrEmpty(value) || value.Length > 253 || !value.Split('.').All(IsLabel))
+        if (string.IsNullOrEmpty(value) || !KubeNames.IsDns1123Subdomain(value))
         {
             throw new InvalidArgumentException($"{what} \"{value}\" must be a DNS-1123 subdomain: at most 253 characters of lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit");
         }
     }
-
-    private static bool IsLabel(string part) =>
-        part.Length is > 0 and <= 63 &&
-        char.IsAsciiLetterLower(part[0]) | char.IsAsciiDigit(part[0]) &&
-        char.IsAsciiLetterLower(part[^1]) | char.IsAsciiDigit(part[^1]) &&
-        part.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
 }
