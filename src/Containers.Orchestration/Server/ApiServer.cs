@@ -72,7 +72,8 @@ public sealed partial class ApiServer : IAsyncDisposable
         _escalation = new RbacEscalationGuard(Authorizer, resolver);
 
         var serviceAccounts = new ServiceAccountAdmission(store);
-        IAdmissionHook[] builtIn = [serviceAccounts, new DefaultTolerationSeconds(), new NamespaceLifecycle(store)];
+        // Kubernetes' order: the namespace must exist before anything in it is looked up.
+        IAdmissionHook[] builtIn = [new NamespaceLifecycle(store), serviceAccounts, new DefaultTolerationSeconds()];
         var hooks = builtIn.Concat(_options.AdmissionHooks).ToArray();
         _mutating = [.. hooks.OfType<IMutatingAdmissionHook>()];
         _validating = [.. hooks.OfType<IValidatingAdmissionHook>()];
