@@ -47,7 +47,9 @@ public sealed record AuthorizationAttributes
         {
             ApiGroup = type.Group,
             Resource = type.Resource,
-            Namespace = type.Namespaced ? @namespace ?? string.Empty : string.Empty,
+            // As Kubernetes does, a request about one Namespace is a request in that namespace, so that
+            // a RoleBinding there can grant reading it.
+            Namespace = type.Namespaced ? @namespace ?? string.Empty : type.Resource == "namespaces" ? name ?? string.Empty : string.Empty,
             Name = name ?? string.Empty,
             Subresource = subresource ?? string.Empty,
         };
