@@ -155,7 +155,7 @@ public sealed class KubeYamlTests
 
         var error = Assert.Throws<InvalidArgumentException>(() => KubeYaml.Deserialize(Yaml));
 
-        Assert.That(error!.Message, Does.StartWith("document 2 of 2: Deployment: spec.template.spec.containers[0].imagee"));
+        Assert.That(error!.Message, Is.EqualTo("document 2 of 2: Deployment: strict decoding error: unknown field \"spec.template.spec.containers[0].imagee\""));
         Assert.That(KubeYaml.Deserialize(Yaml, strict: false), Has.Count.EqualTo(2));
     }
 
@@ -173,7 +173,7 @@ public sealed class KubeYamlTests
 
         var error = Assert.Throws<InvalidArgumentException>(() => KubeYaml.Deserialize(Yaml));
 
-        Assert.That(error!.Message, Does.Contain("metadata.labels.enabled"), "yes is a bool to Kubernetes too, and a label must be a string");
+        Assert.That(error!.Message, Is.EqualTo("Deployment: metadata.labels.enabled: Invalid value: expected a string"), "yes is a bool to Kubernetes too, and a label must be a string");
     }
 
     [Test]
