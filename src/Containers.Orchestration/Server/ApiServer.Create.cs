@@ -5,6 +5,7 @@ using Containers.Orchestration.Api.Core;
 using Containers.Orchestration.Server.Admission;
 using Containers.Orchestration.Server.Authentication;
 using Containers.Orchestration.Server.Rbac;
+using Containers.Orchestration.Validation;
 
 namespace Containers.Orchestration.Server;
 
@@ -20,7 +21,7 @@ public sealed partial class ApiServer
     /// namespace; with <c>generateName</c> and no name, the server makes a unique name.
     /// </summary>
     /// <exception cref="AlreadyExistsException">An object of that kind and name exists.</exception>
-    /// <exception cref="InvalidObjectException">The object breaks its kind's rules.</exception>
+    /// <exception cref="Validation.InvalidObjectException">The object breaks its kind's rules.</exception>
     /// <exception cref="ForbiddenException">RBAC or an admission hook refuses it.</exception>
     /// <exception cref="NotFoundException">Its namespace does not exist.</exception>
     public async ValueTask<KubeObject> CreateAsync(UserInfo user, KubeObject obj, WriteOptions? options = null, CancellationToken cancellationToken = default)
@@ -129,34 +130,33 @@ public sealed partial class ApiServer
     }
 
     /// <summary>
-    /// Admission for a create or update: mutating hooks in order, then the kind's validation, then
-    /// validating hooks. Returns the object to store.
+    /// Admission for a create or update: the kind's defaults, mutating hooks in order, then the
+    /// kind's validation (of the change, for updates), then validating hooks. Returns the object to store.
     /// </summary>
     private async ValueTask<KubeObject> AdmitAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
-        var obj = request.Object!;
+        var obj = KubeDefaults.Apply(request.Object!);
         foreach (var hook in _mutating)
         {
             obj = await hook.MutateAsync(request with { Object = obj }, cancellationToken).ConfigureAwait(false);
         }
 
         request = request with { Object = obj, Name = obj.Name };
-        Validate(request.Type, obj);
+        if (request.OldObject is { } old)
+        {
+            KubeValidation.ThrowIfInvalidUpdate(old, obj);
+        }
+        else
+        {
+            KubeValidation.ThrowIfInvalid(obj);
+        }
+
         foreach (var hook in _validating)
         {
             await hook.ValidateAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
         return obj;
-    }
-
-    private static void Validate(ResourceType type, KubeObject obj)
-    {
-        var causes = MetadataValidation.Validate(type, obj);
-        if (causes.Count > 0)
-        {
-            throw new InvalidObjectException(type.Kind, obj.Name, causes);
-        }
     }
 
     /// <summary>Makes the service account <c>default</c> in a namespace, as Kubernetes' service account controller does.</summary>

@@ -6,6 +6,7 @@ using Containers.Orchestration.Server.Authentication;
 using Containers.Orchestration.Server.Patch;
 using Containers.Orchestration.Server.Rbac;
 using Containers.Orchestration.Store;
+using Containers.Orchestration.Validation;
 
 namespace Containers.Orchestration.Server;
 
@@ -18,7 +19,7 @@ public sealed partial class ApiServer
     /// </summary>
     /// <exception cref="NotFoundException">There is no such object.</exception>
     /// <exception cref="ConflictException">The resourceVersion is stale.</exception>
-    /// <exception cref="InvalidObjectException">The object breaks its kind's rules, or changes an immutable field.</exception>
+    /// <exception cref="Validation.InvalidObjectException">The object breaks its kind's rules, or changes an immutable field.</exception>
     public ValueTask<KubeObject> UpdateAsync(UserInfo user, KubeObject obj, WriteOptions? options = null, CancellationToken cancellationToken = default) =>
         UpdateAsync(user, obj, subresource: null, options, cancellationToken);
 
@@ -187,12 +188,12 @@ public sealed partial class ApiServer
         var oldMeta = old.Metadata;
         if (!string.IsNullOrEmpty(meta.Uid) && meta.Uid != oldMeta.Uid)
         {
-            throw InvalidObjectException.Of(type.Kind, old.Name, FieldErrors.Immutable("metadata.uid", meta.Uid));
+            throw Invalid(type, old.Name, new FieldError(FieldErrorType.Invalid, "metadata.uid", meta.Uid, "field is immutable"));
         }
 
         if (oldMeta.DeletionTimestamp is not null && meta.Finalizers.Except(oldMeta.Finalizers, StringComparer.Ordinal).Any())
         {
-            throw InvalidObjectException.Of(type.Kind, old.Name, FieldErrors.Forbidden("metadata.finalizers", "no new finalizers can be added if the object is being deleted"));
+            throw Invalid(type, old.Name, new FieldError(FieldErrorType.Forbidden, "metadata.finalizers", Detail: "no new finalizers can be added if the object is being deleted"));
         }
 
         var next = requested with

@@ -5,6 +5,7 @@ using Containers.Orchestration.Server.Admission;
 using Containers.Orchestration.Server.Authentication;
 using Containers.Orchestration.Server.Rbac;
 using Containers.Orchestration.Store;
+using Containers.Orchestration.Validation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -23,7 +24,7 @@ namespace Containers.Orchestration.Server;
 /// <remarks>
 /// Errors are this platform's exceptions with Kubernetes' messages: <see cref="NotFoundException"/>,
 /// <see cref="AlreadyExistsException"/>, <see cref="ConflictException"/>, <see cref="GoneException"/>,
-/// <see cref="InvalidObjectException"/>, <see cref="ForbiddenException"/>; <see cref="StatusErrors"/>
+/// <see cref="Validation.InvalidObjectException"/>, <see cref="ForbiddenException"/>; <see cref="StatusErrors"/>
 /// turns them into Status objects. Start it (<see cref="StartAsync"/>) to make the system
 /// namespaces and bootstrap roles and to run the built-in controllers.
 /// </remarks>
@@ -186,7 +187,7 @@ public sealed partial class ApiServer : IAsyncDisposable
             return null;
         }
 
-        return obj.Namespace ?? throw InvalidObjectException.Of(type.Kind, obj.Name, FieldErrors.Required("metadata.namespace", $"a {type.Kind} lives in a namespace"));
+        return obj.Namespace ?? throw Invalid(type, obj.Name, new FieldError(FieldErrorType.Required, "metadata.namespace", Detail: $"a {type.Kind} lives in a namespace"));
     }
 
     private static NamespacedName KeyOf(ResourceType type, KubeObject obj)
@@ -194,7 +195,7 @@ public sealed partial class ApiServer : IAsyncDisposable
         var ns = NamespaceOf(type, obj);
         if (string.IsNullOrEmpty(obj.Metadata.Name))
         {
-            throw InvalidObjectException.Of(type.Kind, string.Empty, FieldErrors.Required("metadata.name", "name is required"));
+            throw Invalid(type, string.Empty, new FieldError(FieldErrorType.Required, "metadata.name", Detail: "name is required"));
         }
 
         return new NamespacedName(ns, obj.Name);
@@ -207,6 +208,9 @@ public sealed partial class ApiServer : IAsyncDisposable
         var now = _time.GetUtcNow();
         return new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
     }
+
+    private static InvalidObjectException Invalid(ResourceType type, string name, params FieldError[] errors) =>
+        new(type.Kind, type.Group, name, errors);
 
     private static NotFoundException NotFound(ResourceType type, string name, Exception? inner = null) =>
         new($"{type.GroupResource} \"{name}\" not found", inner);

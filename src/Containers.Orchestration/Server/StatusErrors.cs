@@ -1,5 +1,6 @@
 using Containers.Errors;
 using Containers.Orchestration.Store;
+using Containers.Orchestration.Validation;
 
 namespace Containers.Orchestration.Server;
 
@@ -40,7 +41,13 @@ public static class StatusErrors
         StatusDetails? details = null;
         if (error is InvalidObjectException invalid)
         {
-            details = new StatusDetails { Name = invalid.ObjectName, Group = group, Kind = invalid.ObjectKind, Causes = invalid.Causes };
+            details = new StatusDetails
+            {
+                Name = invalid.Name,
+                Group = invalid.Group,
+                Kind = invalid.ObjectKind,
+                Causes = [.. invalid.Errors.Select(e => new StatusCause { Reason = e.Reason, Field = e.Field, Message = Body(e) })],
+            };
         }
         else if (name is not null || resource is not null)
         {
@@ -50,7 +57,10 @@ public static class StatusErrors
         return new Status { Outcome = Status.Failure, Code = code, Reason = reason, Message = message, Details = details };
     }
 
-    /// <summary>The exception a client throws for a failure Status it received.</summary>
+    /// <summary>
+    /// The exception a client throws for a failure Status it received. An Invalid (422) Status
+    /// becomes an <see cref="ApiStatusException"/> carrying the server's message and causes as they were.
+    /// </summary>
     public static ContainersException ToException(Status status)
     {
         ArgumentNullException.ThrowIfNull(status);
@@ -63,10 +73,17 @@ public static class StatusErrors
             (409, StatusReasons.AlreadyExists) => new AlreadyExistsException(message),
             (409, _) => new ConflictException(message),
             (410, _) => new GoneException(message),
-            (422, _) when status.Details is { Causes.Count: > 0 } d => new InvalidObjectException(d.Kind ?? "object", d.Name ?? string.Empty, d.Causes),
             (400, _) => new InvalidArgumentException(message),
             (503, _) => new UnavailableException(message),
             _ => new ApiStatusException(status),
         };
+    }
+
+    /// <summary>A field error without its field, as a Status cause's message carries it (<c>Required value</c>).</summary>
+    private static string Body(FieldError error)
+    {
+        var text = error.ToString();
+        var prefix = error.Field + ": ";
+        return text.StartsWith(prefix, StringComparison.Ordinal) ? text[prefix.Length..] : text;
     }
 }

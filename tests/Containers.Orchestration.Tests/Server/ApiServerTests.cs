@@ -4,6 +4,7 @@ using Containers.Orchestration.Api.Apps;
 using Containers.Orchestration.Api.Core;
 using Containers.Orchestration.Server;
 using Containers.Orchestration.Store;
+using Containers.Orchestration.Validation;
 
 namespace Containers.Orchestration.Tests.Server;
 
@@ -83,7 +84,7 @@ public sealed class ApiServerTests : ApiServerTest
     {
         var error = Assert.ThrowsAsync<InvalidObjectException>(() => CreateAsync(NewPod("Web_1")));
 
-        Assert.That(error!.Causes.Select(c => c.Field), Is.EqualTo(new[] { "metadata.name" }));
+        Assert.That(error!.Errors.Select(c => c.Field), Is.EqualTo(new[] { "metadata.name" }));
         Assert.That(error.Message, Does.StartWith("Pod \"Web_1\" is invalid: metadata.name: Invalid value: \"Web_1\": a lowercase RFC 1123 subdomain"));
     }
 
@@ -92,7 +93,7 @@ public sealed class ApiServerTests : ApiServerTest
     {
         var error = Assert.ThrowsAsync<InvalidObjectException>(() => CreateAsync(new ConfigMap { Metadata = new ObjectMeta { Name = "c" } }));
 
-        Assert.That(error!.Causes[0].Field, Is.EqualTo("metadata.namespace"));
+        Assert.That(error!.Errors[0].Field, Is.EqualTo("metadata.namespace"));
     }
 
     [Test]

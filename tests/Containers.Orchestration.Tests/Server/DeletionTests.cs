@@ -4,6 +4,7 @@ using Containers.Orchestration.Api.Apps;
 using Containers.Orchestration.Api.Core;
 using Containers.Orchestration.Server;
 using Containers.Orchestration.Store;
+using Containers.Orchestration.Validation;
 
 namespace Containers.Orchestration.Tests.Server;
 

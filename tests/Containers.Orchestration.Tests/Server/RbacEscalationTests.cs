@@ -3,6 +3,7 @@ using Containers.Orchestration.Api;
 using Containers.Orchestration.Api.Rbac;
 using Containers.Orchestration.Server;
 using Containers.Orchestration.Server.Authentication;
+using Containers.Orchestration.Validation;
 
 namespace Containers.Orchestration.Tests.Server;
 

@@ -4,7 +4,7 @@ namespace Containers.Orchestration.Server.Admission;
 /// A step every write passes after authorization and before the store: first all
 /// <see cref="IMutatingAdmissionHook"/>s in order, then all <see cref="IValidatingAdmissionHook"/>s.
 /// A hook refuses a write by throwing (<see cref="ForbiddenException"/>,
-/// <see cref="InvalidObjectException"/>, or NotFound and the other errors).
+/// <see cref="Validation.InvalidObjectException"/>, or NotFound and the other errors).
 /// </summary>
 public interface IAdmissionHook
 {

@@ -29,13 +29,11 @@ public sealed class RbacEscalationGuard
 
     /// <summary>Throws unless <paramref name="user"/> may write <paramref name="obj"/> (replacing <paramref name="old"/>, if any).</summary>
     /// <exception cref="ForbiddenException">The object would grant what the user does not hold.</exception>
-    /// <exception cref="InvalidObjectException">An update changes a binding's roleRef.</exception>
     public async ValueTask CheckAsync(UserInfo user, ResourceType type, KubeObject obj, KubeObject? old, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(obj);
-        CheckRoleRefUnchanged(obj, old);
         if (user.IsInGroup(SystemGroups.Masters) || (old is not null && OnlyGarbageCollectionFieldsChange(obj, old)))
         {
             return;
@@ -106,20 +104,6 @@ public sealed class RbacEscalationGuard
         var descriptions = missing.Select(PolicyRules.Describe).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         throw new ForbiddenException(
             $"{type.GroupResource} \"{name}\" is forbidden: user \"{user.Name}\" (groups=[{groups}]) is attempting to grant RBAC permissions not currently held:\n{string.Join('\n', descriptions)}");
-    }
-
-    private static void CheckRoleRefUnchanged(KubeObject obj, KubeObject? old)
-    {
-        var (now, before) = (obj, old) switch
-        {
-            (RoleBinding b, RoleBinding o) => (b.RoleRef, o.RoleRef),
-            (ClusterRoleBinding b, ClusterRoleBinding o) => (b.RoleRef, o.RoleRef),
-            _ => (null, null),
-        };
-        if (now is not null && before is not null && now != before)
-        {
-            throw InvalidObjectException.Of(obj.Kind, obj.Name, FieldErrors.Invalid("roleRef", $"{now.ApiGroup}/{now.Kind}/{now.Name}", "cannot change roleRef"));
-        }
     }
 
     private static bool OnlyGarbageCollectionFieldsChange(KubeObject obj, KubeObject old)
