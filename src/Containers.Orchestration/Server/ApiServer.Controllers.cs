@@ -1,5 +1,6 @@
 using Containers.Errors;
 using Containers.Orchestration.Api;
+using Containers.Orchestration.Controllers.Client;
 using Containers.Orchestration.Api.Core;
 using Containers.Orchestration.Server.Authentication;
 using Containers.Orchestration.Store;
@@ -78,7 +79,7 @@ public sealed partial class ApiServer
             var contents = all.Where(e => e.Type.Namespaced && e.Obj.Namespace == ns.Name).ToList();
             foreach (var (type, obj) in contents.Where(e => e.Obj.Metadata.DeletionTimestamp is null))
             {
-                changed |= await TryAsync(() => DeleteCoreAsync(UserInfo.SystemAdmin, type, obj.Key, DeleteOptions.Default, cancellationToken).AsTask()).ConfigureAwait(false);
+                changed |= await TryAsync(() => DeleteCoreAsync(UserInfo.SystemAdmin, type, obj.Key, DefaultDeleteOptions, cancellationToken).AsTask()).ConfigureAwait(false);
             }
 
             if (contents.Count > 0)

@@ -1,5 +1,6 @@
 using Containers.Errors;
 using Containers.Orchestration.Api;
+using Containers.Orchestration.Controllers.Client;
 using Containers.Orchestration.Api.Core;
 using Containers.Orchestration.Server.Admission;
 using Containers.Orchestration.Server.Authentication;
@@ -24,7 +25,7 @@ public sealed partial class ApiServer
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(type);
         await AuthorizeOrThrowAsync(AuthorizationAttributes.ForResource(user, "delete", type, name.Namespace, name.Name), cancellationToken).ConfigureAwait(false);
-        return await DeleteCoreAsync(user, type, name, options ?? DeleteOptions.Default, cancellationToken).ConfigureAwait(false);
+        return await DeleteCoreAsync(user, type, name, options ?? DefaultDeleteOptions, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes every object of <paramref name="type"/> in <paramref name="namespace"/> that the selectors pick; returns them as the deletes did.</summary>
@@ -45,7 +46,7 @@ public sealed partial class ApiServer
         {
             try
             {
-                deleted.Add(await DeleteCoreAsync(user, type, item.Key, options ?? DeleteOptions.Default, cancellationToken).ConfigureAwait(false));
+                deleted.Add(await DeleteCoreAsync(user, type, item.Key, options ?? DefaultDeleteOptions, cancellationToken).ConfigureAwait(false));
             }
             catch (NotFoundException)
             {

@@ -1,3 +1,4 @@
+using Containers.Orchestration.Controllers.Client;
 using Microsoft.Extensions.Logging;
 
 namespace Containers.Orchestration.Server;

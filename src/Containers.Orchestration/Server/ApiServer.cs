@@ -1,5 +1,6 @@
 using Containers.Errors;
 using Containers.Orchestration.Api;
+using Containers.Orchestration.Controllers.Client;
 using Containers.Orchestration.Api.Core;
 using Containers.Orchestration.Server.Admission;
 using Containers.Orchestration.Server.Authentication;
@@ -44,6 +45,7 @@ public sealed partial class ApiServer : IAsyncDisposable
 
     private const int MaxRetries = 8;
     private const long DefaultPodGracePeriodSeconds = 30;
+    private static readonly DeleteOptions DefaultDeleteOptions = new();
 
     private readonly IStateStore _store;
     private readonly ApiServerOptions _options;

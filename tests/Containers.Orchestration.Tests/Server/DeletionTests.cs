@@ -1,5 +1,6 @@
 using Containers.Errors;
 using Containers.Orchestration.Api;
+using Containers.Orchestration.Controllers.Client;
 using Containers.Orchestration.Api.Apps;
 using Containers.Orchestration.Api.Core;
 using Containers.Orchestration.Server;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Containers.Errors;
 using Containers.Orchestration.Api;
+using Containers.Orchestration.Controllers.Client;
 using Containers.Orchestration.Serialization;
 using Containers.Orchestration.Server.Authentication;
 using Containers.Orchestration.Server.Rbac;

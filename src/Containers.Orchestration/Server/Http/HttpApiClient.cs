@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Containers.Errors;
 using Containers.Orchestration.Api;
+using Containers.Orchestration.Controllers.Client;
 using Containers.Orchestration.Serialization;
 using Containers.Orchestration.Store;
 

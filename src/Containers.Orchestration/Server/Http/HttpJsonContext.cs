@@ -1,3 +1,4 @@
+using Containers.Orchestration.Controllers.Client;
 using System.Text.Json.Serialization;
 
 namespace Containers.Orchestration.Server.Http;

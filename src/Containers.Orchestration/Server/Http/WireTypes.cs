@@ -1,3 +1,4 @@
+using Containers.Orchestration.Controllers.Client;
 namespace Containers.Orchestration.Server.Http;
 
 /// <summary>Kubernetes' <c>DeleteOptions</c> as a DELETE request's body carries it.</summary>

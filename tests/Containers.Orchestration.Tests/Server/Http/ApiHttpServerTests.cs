@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Containers.Errors;
 using Containers.Orchestration.Api;
+using Containers.Orchestration.Controllers.Client;
 using Containers.Orchestration.Api.Apps;
 using Containers.Orchestration.Api.Core;
 using Containers.Orchestration.Api.Rbac;
