@@ -60,6 +60,61 @@ public static class JsonPatches
         return result as JsonObject ?? throw new InvalidArgumentException("the patch must leave an object, not replace it with a non-object");
     }
 
+    /// <summary>
+    /// kubectl apply's three-way patch, as a strategic merge patch: everything in
+    /// <paramref name="modified"/> (the manifest now), plus deletions of what
+    /// <paramref name="lastApplied"/> (the manifest applied before) had and the manifest no longer
+    /// has: null for a field, <c>$patch: delete</c> for an element of a keyed list. Fields others
+    /// set (defaults, controllers) are left alone.
+    /// </summary>
+    public static JsonNode ThreeWay(JsonNode? lastApplied, JsonNode modified)
+    {
+        ArgumentNullException.ThrowIfNull(modified);
+        return Diff(lastApplied, modified, null)!;
+    }
+
+    private static JsonNode? Diff(JsonNode? last, JsonNode? modified, string? field)
+    {
+        switch (modified)
+        {
+            case JsonObject now:
+                var result = new JsonObject();
+                foreach (var (key, value) in now)
+                {
+                    result[key] = last is JsonObject before && before.TryGetPropertyValue(key, out var old) ? Diff(old, value, key) : value?.DeepClone();
+                }
+
+                if (last is JsonObject previous)
+                {
+                    foreach (var (key, _) in previous)
+                    {
+                        if (!now.ContainsKey(key))
+                        {
+                            result[key] = null;
+                        }
+                    }
+                }
+
+                return result;
+            case JsonArray now when last is JsonArray before && field is not null && MergeKeyOf(field, now, before) is { } key:
+                var merged = new List<JsonNode?>();
+                foreach (var element in now)
+                {
+                    var match = before.OfType<JsonObject>().FirstOrDefault(b => JsonNode.DeepEquals(b[key], element?[key]));
+                    merged.Add(match is null ? element?.DeepClone() : Diff(match, element, null));
+                }
+
+                foreach (var gone in before.OfType<JsonObject>().Where(b => !now.OfType<JsonObject>().Any(n => JsonNode.DeepEquals(n[key], b[key]))))
+                {
+                    merged.Add(new JsonObject { [key] = gone[key]?.DeepClone(), ["$patch"] = "delete" });
+                }
+
+                return new JsonArray([.. merged]);
+            default:
+                return modified?.DeepClone();
+        }
+    }
+
     /// <summary>RFC 7386: objects merge member by member, null removes a member, anything else replaces.</summary>
     public static JsonNode? MergePatch(JsonNode? target, JsonNode? patch)
     {
