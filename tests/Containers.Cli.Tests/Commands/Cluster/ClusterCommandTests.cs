@@ -1,5 +1,8 @@
 using System.Text.Json;
 using Containers.Cli.Commands.Cluster;
+using Containers.Orchestration.Api;
+using Containers.Orchestration.Api.Apps;
+using Containers.Orchestration.Server.Http;
 
 namespace Containers.Cli.Tests.Commands.Cluster;
 
@@ -157,6 +160,69 @@ public sealed class ClusterCommandTests
         Assert.That(wrong.Code, Is.EqualTo(1));
         Assert.That(wrong.Stderr.Trim(), Is.EqualTo("containers: unauthorized: Unauthorized"));
         Assert.That(viewer.Stderr.Trim(), Is.EqualTo("containers: forbidden: pods is forbidden: User \"viewer\" cannot list resource \"pods\" in API group \"\" in the namespace \"default\""));
+    }
+
+    [Test]
+    public async Task RolloutStatus_WaitsUntilTheDeploymentIsRolledOut()
+    {
+        Assert.That((await Cluster(["apply", "-f", Path.Combine(Manifests, "deployment-nginx.yaml")])).Code, Is.EqualTo(0));
+        using var client = new HttpApiClient(new Uri(_server), Token);
+        var type = client.Registry.Get<Deployment>();
+        var key = new NamespacedName("default", "web-deployment");
+        var deployment = (Deployment)await client.GetAsync(type, key);
+        deployment = (Deployment)await client.UpdateAsync(deployment with { Status = new DeploymentStatus { ObservedGeneration = 1, Replicas = 1, UpdatedReplicas = 1 } }, "status");
+
+        var following = Cluster(["rollout", "status", "deployment/web-deployment"]);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await Task.Delay(200, timeout.Token);
+        Assert.That(following.IsCompleted, Is.False, "still rolling out");
+        await client.UpdateAsync(deployment with { Status = new DeploymentStatus { ObservedGeneration = 1, Replicas = 3, UpdatedReplicas = 3, ReadyReplicas = 3, AvailableReplicas = 3 } }, "status");
+        var (code, stdout, stderr) = await following.WaitAsync(timeout.Token);
+
+        Assert.That(code, Is.EqualTo(0), stderr);
+        Assert.That(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[]
+        {
+            "Waiting for deployment \"web-deployment\" rollout to finish: 1 out of 3 new replicas have been updated...",
+            "deployment \"web-deployment\" successfully rolled out",
+        }));
+    }
+
+    [Test]
+    public async Task RolloutUndo_RestoresThePreviousRevisionsTemplate()
+    {
+        Assert.That((await Cluster(["apply", "-f", Path.Combine(Manifests, "deployment-nginx.yaml")])).Code, Is.EqualTo(0));
+        using var client = new HttpApiClient(new Uri(_server), Token);
+        var deployment = (Deployment)await client.GetAsync(client.Registry.Get<Deployment>(), new NamespacedName("default", "web-deployment"));
+        foreach (var (revision, image) in new[] { (1, "nginx:1.24"), (2, deployment.Spec.Template.Spec.Containers[0].Image) })
+        {
+            var template = deployment.Spec.Template with
+            {
+                Metadata = deployment.Spec.Template.Metadata with { Labels = new Dictionary<string, string>(deployment.Spec.Template.Metadata.Labels) { ["pod-template-hash"] = $"h{revision}" } },
+                Spec = deployment.Spec.Template.Spec with { Containers = [deployment.Spec.Template.Spec.Containers[0] with { Image = image }] },
+            };
+            await client.CreateAsync(new ReplicaSet
+            {
+                Metadata = new ObjectMeta
+                {
+                    Name = $"web-deployment-h{revision}",
+                    Namespace = "default",
+                    Annotations = new Dictionary<string, string> { [RolloutCommand.RevisionAnnotation] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                    OwnerReferences = [OwnerReference.ControllerOf(deployment)],
+                },
+                Spec = new ReplicaSetSpec { Replicas = 0, Selector = deployment.Spec.Selector, Template = template },
+            });
+        }
+
+        var undo = await Cluster(["rollout", "undo", "deployment/web-deployment"]);
+        var after = await Cluster(["get", "deployment", "web-deployment", "-o", "json"]);
+
+        Assert.That(undo.Stdout.Trim(), Is.EqualTo("deployment.apps/web-deployment rolled back"), undo.Stderr);
+        using var document = JsonDocument.Parse(after.Stdout);
+        var spec = document.RootElement.GetProperty("spec").GetProperty("template");
+        Assert.That(spec.GetProperty("spec").GetProperty("containers")[0].GetProperty("image").GetString(), Is.EqualTo("nginx:1.24"));
+        Assert.That(spec.GetProperty("metadata").GetProperty("labels").TryGetProperty("pod-template-hash", out _), Is.False);
+        var missing = await Cluster(["rollout", "undo", "deployment/web-deployment", "--to-revision", "7"]);
+        Assert.That(missing.Stderr, Does.Contain("unable to find specified revision 7 in history"));
     }
 
     private Task<(int Code, string Stdout, string Stderr)> Cluster(string[] args) =>
