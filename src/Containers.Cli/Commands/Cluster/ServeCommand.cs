@@ -3,7 +3,9 @@ using Containers.Errors;
 using Containers.Orchestration.Server;
 using Containers.Orchestration.Server.Authentication;
 using Containers.Orchestration.Server.Http;
+using Containers.Orchestration.Store;
 using Containers.Orchestration.Store.Embedded;
+using Containers.Orchestration.Store.Etcd;
 using Microsoft.Extensions.Logging;
 
 namespace Containers.Cli.Commands.Cluster;
@@ -11,7 +13,7 @@ namespace Containers.Cli.Commands.Cluster;
 /// <summary>
 /// <c>containers cluster serve</c>: the control plane in this process (API server with its garbage
 /// collector and namespace controller, controller manager) over the embedded store under
-/// <c>--root</c>, serving the Kubernetes API over HTTP on 127.0.0.1 or a unix socket, until SIGINT
+/// <c>--root</c> (in <c>cluster/store</c>) or over etcd (<c>--etcd URL</c>), serving the Kubernetes API over HTTP on 127.0.0.1 or a unix socket, until SIGINT
 /// or SIGTERM. Every request needs a bearer token from <c>--token-file</c>.
 /// </summary>
 internal static class ServeCommand
@@ -25,11 +27,6 @@ internal static class ServeCommand
         var command = new Command("serve", "Run the control plane and serve the Kubernetes API") { etcd, listen, socket, tokens };
         command.SetAction(async (result, cancellationToken) =>
         {
-            if (result.GetValue(etcd) is { } url)
-            {
-                throw new UnavailableException($"--etcd {url}: this build keeps the cluster state in the embedded store only; leave out --etcd to use it (under --root)");
-            }
-
             if (result.GetValue(listen) is not null && result.GetValue(socket) is not null)
             {
                 throw new InvalidArgumentException("give --listen or --socket, not both");
@@ -38,14 +35,19 @@ internal static class ServeCommand
             var authenticator = await StaticTokenFile.LoadAsync(result.GetRequiredValue(tokens), cancellationToken).ConfigureAwait(false);
             var root = Path.GetFullPath(result.GetValue(cli.Root) ?? ContainersPaths.DefaultRoot);
             using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
-            var store = await EmbeddedStateStore.OpenAsync(
-                new EmbeddedStateStoreOptions { DataDirectory = Path.Combine(root, "cluster", "store") },
-                logger: loggers.CreateLogger<EmbeddedStateStore>(),
-                cancellationToken: cancellationToken).ConfigureAwait(false);
+            var etcdUrl = result.GetValue(etcd);
+            IStateStore store = etcdUrl is null
+                ? await EmbeddedStateStore.OpenAsync(
+                    new EmbeddedStateStoreOptions { DataDirectory = Path.Combine(root, "cluster", "store") },
+                    logger: loggers.CreateLogger<EmbeddedStateStore>(),
+                    cancellationToken: cancellationToken).ConfigureAwait(false)
+                : await EtcdStateStore.ConnectAsync(new EtcdStateStoreOptions { Endpoints = etcdUrl }, logger: loggers.CreateLogger<EtcdStateStore>(), cancellationToken: cancellationToken).ConfigureAwait(false);
             await using (store.ConfigureAwait(false))
             {
                 var options = new ControlPlaneOptions
                 {
+                    // On etcd, several servers may share the state: one controller manager acts.
+                    LeaderElector = store is EtcdStateStore shared ? new EtcdLeaderElector(shared) : null,
                     Http = new ApiHttpServerOptions
                     {
                         Authenticator = authenticator,
@@ -56,7 +58,7 @@ internal static class ServeCommand
                 var plane = await ControlPlane.StartAsync(store, options, loggerFactory: loggers, cancellationToken: cancellationToken).ConfigureAwait(false);
                 await using (plane.ConfigureAwait(false))
                 {
-                    await cli.Output.WriteLineAsync($"Serving the Kubernetes API on {plane.Http!.Address} (state in {root}/cluster/store)").ConfigureAwait(false);
+                    await cli.Output.WriteLineAsync($"Serving the Kubernetes API on {plane.Http!.Address} (state in {store})").ConfigureAwait(false);
                     await cli.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
                     try
                     {
