@@ -87,7 +87,7 @@ public sealed partial class CronSchedule
             return false;
         }
 
-        if (body.StartsWith("@every", StringComparison.Ordinal))
+        if (body == "@every" || body.StartsWith("@every ", StringComparison.Ordinal) || body.StartsWith("@every\t", StringComparison.Ordinal))
         {
             if (!GoDuration.TryParse(body["@every".Length..].Trim(), out var every) || every < TimeSpan.Zero)
             {
