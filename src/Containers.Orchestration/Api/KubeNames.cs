@@ -111,6 +111,106 @@ public static class KubeNames
         return errors;
     }
 
+    /// <summary>A DNS-1035 label (starts with a letter): Service names.</summary>
+    public static IReadOnlyList<string> ValidateDns1035Label(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var errors = new List<string>();
+        if (value.Length > Dns1123LabelMaxLength)
+        {
+            errors.Add(MaxLength(Dns1123LabelMaxLength));
+        }
+
+        if (!IsDns1123Label(value) || !char.IsAsciiLetterLower(value[0]))
+        {
+            errors.Add("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')");
+        }
+
+        return errors;
+    }
+
+    /// <summary>A name that is one URL path segment: RBAC objects and autoscalers.</summary>
+    public static IReadOnlyList<string> ValidatePathSegmentName(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value is "." or "..")
+        {
+            return [$"may not be '{value}'"];
+        }
+
+        var errors = new List<string>();
+        foreach (var bad in new[] { "/", "%" })
+        {
+            if (value.Contains(bad, StringComparison.Ordinal))
+            {
+                errors.Add($"may not contain '{bad}'");
+            }
+        }
+
+        return errors;
+    }
+
+    /// <summary>An IANA service name (port names): at most 15 lowercase alphanumerics or '-', with a letter, no '--', not starting or ending in '-'.</summary>
+    public static IReadOnlyList<string> ValidatePortName(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var errors = new List<string>();
+        if (value.Length is 0 or > 15)
+        {
+            errors.Add("must be no more than 15 characters");
+        }
+
+        if (value.Length > 0 && (value.ContainsAnyExcept(LabelChars) || !value.Any(char.IsAsciiLetterLower)))
+        {
+            errors.Add("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
+            errors.Add("must contain at least one letter (a-z)");
+        }
+
+        if (value.Contains("--", StringComparison.Ordinal))
+        {
+            errors.Add("must not contain consecutive hyphens");
+        }
+
+        if (value.StartsWith('-') || value.EndsWith('-'))
+        {
+            errors.Add("must not begin or end with a hyphen");
+        }
+
+        return errors;
+    }
+
+    /// <summary>A ConfigMap or Secret key: alphanumerics, '-', '_' or '.', not "." or "..".</summary>
+    public static IReadOnlyList<string> ValidateConfigMapKey(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var errors = new List<string>();
+        if (value.Length > Dns1123SubdomainMaxLength)
+        {
+            errors.Add(MaxLength(Dns1123SubdomainMaxLength));
+        }
+
+        if (value.Length == 0 || value.ContainsAnyExcept(QualifiedChars))
+        {
+            errors.Add("a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')");
+        }
+
+        if (value is "." or "..")
+        {
+            errors.Add($"must not be '{value}'");
+        }
+
+        return errors;
+    }
+
+    /// <summary>An environment variable name: not empty, no '=', printable ASCII.</summary>
+    public static IReadOnlyList<string> ValidateEnvVarName(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value.Length > 0 && !value.Contains('=', StringComparison.Ordinal) && value.All(c => c is >= ' ' and <= '~')
+            ? []
+            : ["a valid environment variable name must consist only of printable ASCII characters other than '='"];
+    }
+
     public static bool IsDns1123Label(ReadOnlySpan<char> value) =>
         value.Length is > 0 and <= Dns1123LabelMaxLength &&
         IsLowerAlphanumeric(value[0]) && IsLowerAlphanumeric(value[^1]) &&

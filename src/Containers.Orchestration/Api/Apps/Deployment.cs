@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Containers.Orchestration.Api.Core;
 
 namespace Containers.Orchestration.Api.Apps;
@@ -55,14 +56,19 @@ public sealed record DeploymentStatus
 {
     public long? ObservedGeneration { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int Replicas { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int UpdatedReplicas { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int ReadyReplicas { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int AvailableReplicas { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int UnavailableReplicas { get; init; }
 
     public int? TerminatingReplicas { get; init; }

@@ -320,10 +320,13 @@ public sealed partial class EmbeddedStateStore : IStateStore, ICompactableStore
                 ThrowIfDisposed();
                 var current = _objects.GetValueOrDefault(key);
                 next = decide(current);
-                var revision = ++_revision;
+                var revision = _revision + 1;
                 durable = _log?.Append(next is null
                     ? new LogRecord(LogOp.Delete, revision, key, ReadOnlyMemory<byte>.Empty)
                     : new LogRecord(LogOp.Put, revision, key, KubeJson.SerializeToUtf8Bytes(next))) ?? Task.CompletedTask;
+
+                // Only once the log took the record: a refused append leaves the store as it was.
+                _revision = revision;
                 if (next is null)
                 {
                     _objects.Remove(key);

@@ -32,7 +32,8 @@ internal sealed partial class WriteAheadLog : IAsyncDisposable
     private readonly int _snapshotAfterRecords;
     private readonly Func<(long Revision, IReadOnlyList<(string Key, KubeObject Object)> Objects)> _capture;
     private readonly ILogger _logger;
-    private ArrayBufferWriter<byte> _pending = new(1 << 16);
+    private ArrayBufferWriter<byte> _pending = new(4096);
+    private ArrayBufferWriter<byte>? _spare;
     private TaskCompletionSource _pendingDone = NewBatch();
     private int _pendingRecords;
     private bool _flushing;
@@ -171,7 +172,8 @@ internal sealed partial class WriteAheadLog : IAsyncDisposable
                 }
 
                 (batch, done, count) = (_pending, _pendingDone, _pendingRecords);
-                _pending = new ArrayBufferWriter<byte>(1 << 16);
+                _pending = _spare ?? new ArrayBufferWriter<byte>(4096);
+                _spare = null;
                 _pendingDone = NewBatch();
                 _pendingRecords = 0;
             }
@@ -180,6 +182,13 @@ internal sealed partial class WriteAheadLog : IAsyncDisposable
             {
                 _file.Write(batch.WrittenSpan);
                 _file.Flush(flushToDisk: _sync);
+                batch.ResetWrittenCount();
+                lock (_gate)
+                {
+                    // Two buffers take turns: one fills while the other is written.
+                    _spare = batch;
+                }
+
                 done.SetResult();
                 _recordsSinceSnapshot += count;
                 if (_recordsSinceSnapshot >= _snapshotAfterRecords)
