@@ -43,10 +43,11 @@ internal sealed class ControllerTestHost : IAsyncDisposable
     /// <summary>What the controllers logged, as Kubernetes' events would have shown it.</summary>
     public RecordingLoggerFactory Logs { get; } = new();
 
-    public static async Task<ControllerTestHost> StartAsync(Action<ControllerManager> register, DateTimeOffset? start = null)
+    /// <summary>Starts a host whose manager runs what <paramref name="register"/> adds (before the manager starts leading).</summary>
+    public static async Task<ControllerTestHost> StartAsync(Action<ControllerTestHost> register, DateTimeOffset? start = null)
     {
         var host = new ControllerTestHost(start ?? DefaultStart);
-        register(host.Manager);
+        register(host);
         host._run = host.Manager.RunAsync(host._stop.Token);
         await host.Manager.WaitUntilLeadingAsync().WaitAsync(TimeSpan.FromSeconds(20));
         return host;

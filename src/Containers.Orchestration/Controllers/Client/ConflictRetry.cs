@@ -45,7 +45,7 @@ internal static class ConflictRetry
             }
             catch (ConflictException) when (attempt < Attempts)
             {
-                var fresh = await client.GetAsync<T>(obj.Key, cancellationToken).ConfigureAwait(false);
+                var fresh = (T?)await client.GetAsync(client.Registry.Get(obj), obj.Key, cancellationToken).ConfigureAwait(false);
                 if (fresh is null || fresh.Metadata.Uid != obj.Metadata.Uid)
                 {
                     return null;

@@ -205,7 +205,7 @@ public sealed class CronJobControllerTests
     }
 
     private static Task<ControllerTestHost> Start(DateTimeOffset? start = null) =>
-        ControllerTestHost.StartAsync(m => m.Add("cronjob", context => new CronJobReconciler(context)), start);
+        ControllerTestHost.StartAsync(h => h.Manager.Add("cronjob", context => new CronJobReconciler(context)), start);
 
     private static DateTimeOffset At(int hour, int minute, int second = 0) =>
         ControllerTestHost.DefaultStart + new TimeSpan(hour, minute, second);

@@ -15,7 +15,7 @@ public sealed class JobControllerTests
     [Test]
     public async Task Job_RunsParallelPodsUntilCompletionsSucceed_ThenCompletes()
     {
-        await using var host = await ControllerTestHost.StartAsync(m => m.AddBatchControllers());
+        await using var host = await ControllerTestHost.StartAsync(h => h.Manager.AddBatchControllers());
         var job = await host.Client.CreateAsync(BatchObjects.Job("pi", completions: 3, parallelism: 2));
 
         await Eventually.Until(() => Pods(host).Count == 2, "two pods, as parallelism asks");
@@ -63,7 +63,7 @@ public sealed class JobControllerTests
     [Test]
     public async Task FailedPods_AreReplacedAfter10s20s40s_AndTheJobFailsPastBackoffLimit()
     {
-        await using var host = await ControllerTestHost.StartAsync(m => m.AddBatchControllers());
+        await using var host = await ControllerTestHost.StartAsync(h => h.Manager.AddBatchControllers());
         await host.Client.CreateAsync(BatchObjects.Job("flaky", backoffLimit: 3));
         await Eventually.Until(() => Pods(host).Count == 1, "the first pod");
 
@@ -105,7 +105,7 @@ public sealed class JobControllerTests
     [Test]
     public async Task Backoff_IsResetByASuccess()
     {
-        await using var host = await ControllerTestHost.StartAsync(m => m.AddBatchControllers());
+        await using var host = await ControllerTestHost.StartAsync(h => h.Manager.AddBatchControllers());
         await host.Client.CreateAsync(BatchObjects.Job("mixed", completions: 3, parallelism: 1, backoffLimit: 6));
         await Eventually.Until(() => Pods(host).Count == 1, "the first pod");
 
@@ -127,7 +127,7 @@ public sealed class JobControllerTests
     [Test]
     public async Task IndexedJob_GivesEachPodItsIndex_AndCompletesWhenEveryIndexSucceeded()
     {
-        await using var host = await ControllerTestHost.StartAsync(m => m.AddBatchControllers());
+        await using var host = await ControllerTestHost.StartAsync(h => h.Manager.AddBatchControllers());
         var job = BatchObjects.Job("render", completions: 3, parallelism: 2);
         await host.Client.CreateAsync(job with { Spec = job.Spec with { CompletionMode = JobCompletionMode.Indexed } });
 
@@ -174,7 +174,7 @@ public sealed class JobControllerTests
     [Test]
     public async Task ActiveDeadlineSeconds_FailsTheJobWithDeadlineExceeded_AndDeletesItsPods()
     {
-        await using var host = await ControllerTestHost.StartAsync(m => m.AddBatchControllers());
+        await using var host = await ControllerTestHost.StartAsync(h => h.Manager.AddBatchControllers());
         var job = BatchObjects.Job("slow", completions: 4, parallelism: 2);
         await host.Client.CreateAsync(job with { Spec = job.Spec with { ActiveDeadlineSeconds = 30 } });
         await Eventually.Until(() => Pods(host).Count == 2, "two pods");
@@ -201,7 +201,7 @@ public sealed class JobControllerTests
     [Test]
     public async Task RestartPolicyOnFailure_CountsContainerRestartsAgainstBackoffLimit()
     {
-        await using var host = await ControllerTestHost.StartAsync(m => m.AddBatchControllers());
+        await using var host = await ControllerTestHost.StartAsync(h => h.Manager.AddBatchControllers());
         await host.Client.CreateAsync(BatchObjects.Job("crashy", backoffLimit: 2, restartPolicy: RestartPolicy.OnFailure));
         await Eventually.Until(() => Pods(host).Count == 1, "the pod");
 
@@ -219,7 +219,7 @@ public sealed class JobControllerTests
     [Test]
     public async Task WorkQueueJob_StopsMakingPodsAfterASuccess_AndCompletesWhenTheRestFinish()
     {
-        await using var host = await ControllerTestHost.StartAsync(m => m.AddBatchControllers());
+        await using var host = await ControllerTestHost.StartAsync(h => h.Manager.AddBatchControllers());
         await host.Client.CreateAsync(BatchObjects.Job("queue", parallelism: 3));
         await Eventually.Until(() => Pods(host).Count == 3, "three workers");
         await host.SettleAsync();
@@ -237,7 +237,7 @@ public sealed class JobControllerTests
     [Test]
     public async Task SuspendedJob_HasNoPods_UntilResumed()
     {
-        await using var host = await ControllerTestHost.StartAsync(m => m.AddBatchControllers());
+        await using var host = await ControllerTestHost.StartAsync(h => h.Manager.AddBatchControllers());
         await host.Client.CreateAsync(BatchObjects.Job("later", parallelism: 2, completions: 2));
         await Eventually.Until(() => Pods(host).Count == 2, "two pods");
 
@@ -258,7 +258,7 @@ public sealed class JobControllerTests
     [Test]
     public async Task TtlSecondsAfterFinished_DeletesTheFinishedJobCascading()
     {
-        await using var host = await ControllerTestHost.StartAsync(m => m.AddBatchControllers());
+        await using var host = await ControllerTestHost.StartAsync(h => h.Manager.AddBatchControllers());
         var job = BatchObjects.Job("once");
         await host.Client.CreateAsync(job with { Spec = job.Spec with { TtlSecondsAfterFinished = 100 } });
         await Eventually.Until(() => Pods(host).Count == 1, "the pod");
