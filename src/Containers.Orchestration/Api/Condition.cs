@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Containers.Orchestration.Api;
 
 /// <summary>
@@ -6,6 +8,7 @@ namespace Containers.Orchestration.Api;
 /// Job: lastProbeTime); one record carrying all of them lets every kind, and the helpers that set
 /// conditions, share it.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record Condition
 {
     /// <summary>Such as Ready, Available, Progressing, Complete, Failed.</summary>

@@ -133,7 +133,17 @@ public sealed partial class ControllerManager
         Volatile.Read(ref _leading).TrySetResult();
         try
         {
-            await Task.WhenAll(controllers.Select(c => c.RunAsync(cancellationToken))).ConfigureAwait(false);
+            var running = controllers.Select(c => c.RunAsync(cancellationToken)).ToList();
+            try
+            {
+                // Lead until the term ends, with or without controllers.
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            await Task.WhenAll(running).ConfigureAwait(false);
         }
         finally
         {

@@ -15,7 +15,9 @@ namespace Containers.Orchestration.Serialization;
 /// <remarks>
 /// Unknown fields: <see cref="Options"/> drops them (objects read back from a store or a newer
 /// server); <see cref="StrictOptions"/> rejects them with the field path, as
-/// <c>kubectl apply --validate=strict</c> does, and is what manifests are decoded with.
+/// <c>kubectl apply --validate=strict</c> does, and is what manifests are decoded with. Status
+/// types drop unknown fields even then: status is written by controllers and nodes, and a manifest
+/// saved from a newer cluster's <c>get -o yaml</c> carries status fields this model does not have.
 /// </remarks>
 public static class KubeJson
 {

@@ -5,6 +5,7 @@ using Containers.Orchestration.Controllers;
 using Containers.Orchestration.Controllers.Client;
 using Containers.Orchestration.Controllers.Leader;
 using Containers.Orchestration.Store.Embedded;
+using Containers.Orchestration.Tests.Controllers.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Containers.Orchestration.Tests.Controllers;

@@ -6,6 +6,7 @@ using Containers.Orchestration.Controllers.Client;
 using Containers.Orchestration.Controllers.Informers;
 using Containers.Orchestration.Store;
 using Containers.Orchestration.Store.Embedded;
+using Containers.Orchestration.Tests.Controllers.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Containers.Orchestration.Tests.Controllers;

@@ -160,6 +160,47 @@ public sealed class KubeYamlTests
     }
 
     [Test]
+    public void Deserialize_Strict_DropsUnknownStatusFields_ButNotSpecOnes()
+    {
+        const string Saved = """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+              namespace: default
+              creationTimestamp: null
+              selfLink: /api/v1/namespaces/default/pods/web
+            spec:
+              containers:
+              - name: web
+                image: nginx
+                resources: {}
+            status:
+              phase: Running
+              hostIPs:
+              - ip: 10.0.0.4
+              containerStatuses:
+              - name: web
+                ready: true
+                restartCount: 0
+                image: nginx
+                imageID: ""
+                allocatedResources:
+                  cpu: 100m
+                state:
+                  running:
+                    startedAt: "2024-05-01T12:00:00Z"
+            """;
+
+        var error = Assert.Throws<InvalidArgumentException>(() => KubeYaml.Deserialize(Saved));
+        Assert.That(error!.Message, Does.Contain("unknown field \"metadata.selfLink\""), "metadata stays strict");
+
+        var pod = (Pod)KubeYaml.Deserialize(Saved.Replace("  selfLink: /api/v1/namespaces/default/pods/web\n", string.Empty, StringComparison.Ordinal)).Single();
+        Assert.That(pod.Status.ContainerStatuses.Single().State.Running!.StartedAt, Is.EqualTo(new DateTimeOffset(2024, 5, 1, 12, 0, 0, TimeSpan.Zero)));
+        Assert.That(pod.Metadata.CreationTimestamp, Is.Null);
+    }
+
+    [Test]
     public void Deserialize_WrongType_NamesThePath()
     {
         const string Yaml = """

@@ -1,4 +1,5 @@
 using Containers.Orchestration.Api.Core;
+using System.Text.Json.Serialization;
 
 namespace Containers.Orchestration.Api.Apps;
 
@@ -43,6 +44,7 @@ public sealed record RollingUpdateDaemonSet
     public IntOrString? MaxSurge { get; init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record DaemonSetStatus
 {
     public int CurrentNumberScheduled { get; init; }

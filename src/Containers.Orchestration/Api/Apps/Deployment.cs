@@ -52,6 +52,7 @@ public sealed record RollingUpdateDeployment
     public IntOrString? MaxSurge { get; init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record DeploymentStatus
 {
     public long? ObservedGeneration { get; init; }

@@ -1,4 +1,5 @@
 using Containers.Orchestration.Api.Core;
+using System.Text.Json.Serialization;
 
 namespace Containers.Orchestration.Api.Apps;
 
@@ -25,6 +26,7 @@ public sealed record ReplicaSetSpec
     public PodTemplateSpec Template { get => field ??= new(); init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record ReplicaSetStatus
 {
     public int Replicas { get; init; }

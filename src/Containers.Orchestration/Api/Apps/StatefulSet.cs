@@ -1,4 +1,5 @@
 using Containers.Orchestration.Api.Core;
+using System.Text.Json.Serialization;
 
 namespace Containers.Orchestration.Api.Apps;
 
@@ -71,6 +72,7 @@ public sealed record StatefulSetOrdinals
     public int? Start { get; init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record StatefulSetStatus
 {
     public long? ObservedGeneration { get; init; }

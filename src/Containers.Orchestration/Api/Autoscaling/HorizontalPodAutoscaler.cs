@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Containers.Orchestration.Api.Autoscaling;
 
 /// <summary>autoscaling/v2 HorizontalPodAutoscaler: scales a target between bounds to meet metric targets.</summary>
@@ -146,6 +148,7 @@ public sealed record HpaScalingPolicy
     public int PeriodSeconds { get; init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record HorizontalPodAutoscalerStatus
 {
     public long? ObservedGeneration { get; init; }
@@ -162,6 +165,7 @@ public sealed record HorizontalPodAutoscalerStatus
     public IReadOnlyList<Condition> Conditions { get => field ?? []; init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record MetricStatus
 {
     public string Type { get => field ?? string.Empty; init; }
@@ -177,6 +181,7 @@ public sealed record MetricStatus
     public ExternalMetricStatus? External { get; init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record ResourceMetricStatus
 {
     public string Name { get => field ?? string.Empty; init; }
@@ -184,6 +189,7 @@ public sealed record ResourceMetricStatus
     public MetricValueStatus Current { get => field ??= new(); init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record ContainerResourceMetricStatus
 {
     public string Name { get => field ?? string.Empty; init; }
@@ -193,6 +199,7 @@ public sealed record ContainerResourceMetricStatus
     public MetricValueStatus Current { get => field ??= new(); init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record PodsMetricStatus
 {
     public MetricIdentifier Metric { get => field ??= new(); init; }
@@ -200,6 +207,7 @@ public sealed record PodsMetricStatus
     public MetricValueStatus Current { get => field ??= new(); init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record ObjectMetricStatus
 {
     public MetricIdentifier Metric { get => field ??= new(); init; }
@@ -209,6 +217,7 @@ public sealed record ObjectMetricStatus
     public CrossVersionObjectReference DescribedObject { get => field ??= new(); init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record ExternalMetricStatus
 {
     public MetricIdentifier Metric { get => field ??= new(); init; }
@@ -216,6 +225,7 @@ public sealed record ExternalMetricStatus
     public MetricValueStatus Current { get => field ??= new(); init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record MetricValueStatus
 {
     public Quantity? Value { get; init; }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Containers.Orchestration.Api.Batch;
 
 /// <summary>batch/v1 CronJob: creates Jobs on a cron schedule.</summary>
@@ -34,6 +36,7 @@ public sealed record CronJobSpec
     public int? FailedJobsHistoryLimit { get; init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record CronJobStatus
 {
     public IReadOnlyList<ObjectReference> Active { get => field ?? []; init; }

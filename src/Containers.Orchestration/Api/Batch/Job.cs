@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Containers.Orchestration.Api.Core;
+using System.Text.Json.Serialization;
 
 namespace Containers.Orchestration.Api.Batch;
 
@@ -63,6 +64,7 @@ public sealed record JobTemplateSpec
     public JobSpec Spec { get => field ??= new(); init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record JobStatus
 {
     /// <summary>Complete, Failed, Suspended, FailureTarget, SuccessCriteriaMet.</summary>
@@ -91,6 +93,7 @@ public sealed record JobStatus
 }
 
 /// <summary>Pods finished but not yet counted in the status, by uid.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record UncountedTerminatedPods
 {
     public IReadOnlyList<string> Succeeded { get => field ?? []; init; }

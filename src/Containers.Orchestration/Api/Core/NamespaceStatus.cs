@@ -1,5 +1,8 @@
+using System.Text.Json.Serialization;
+
 namespace Containers.Orchestration.Api.Core;
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record NamespaceStatus
 {
     /// <summary>Active or Terminating.</summary>

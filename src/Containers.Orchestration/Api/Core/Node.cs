@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using System.Text.Json.Serialization;
 
 namespace Containers.Orchestration.Api.Core;
 
@@ -39,6 +40,7 @@ public sealed record Taint
     public DateTimeOffset? TimeAdded { get; init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record NodeStatus
 {
     /// <summary>The node's total resources.</summary>
@@ -57,6 +59,7 @@ public sealed record NodeStatus
     public NodeSystemInfo? NodeInfo { get; init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record NodeAddress
 {
     /// <summary>Hostname, InternalIP, ExternalIP.</summary>
@@ -65,6 +68,7 @@ public sealed record NodeAddress
     public string Address { get => field ?? string.Empty; init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record NodeSystemInfo
 {
     public string? MachineID { get; init; }

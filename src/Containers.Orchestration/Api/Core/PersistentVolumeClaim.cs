@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Containers.Orchestration.Api.Core;
 
@@ -44,6 +45,7 @@ public sealed record VolumeResourceRequirements
     public IReadOnlyDictionary<string, Quantity> Requests { get => field ?? ReadOnlyDictionary<string, Quantity>.Empty; init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record PersistentVolumeClaimStatus
 {
     /// <summary>Pending, Bound or Lost.</summary>

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Containers.Orchestration.Api.Core;
 
 /// <summary>What the node reports about a pod.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record PodStatus
 {
     /// <summary>See <see cref="PodPhase"/>.</summary>
@@ -32,12 +35,14 @@ public sealed record PodStatus
     public string? QosClass { get; init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record PodIP
 {
     public string Ip { get => field ?? string.Empty; init; }
 }
 
 /// <summary>The state of one container of a pod.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record ContainerStatus
 {
     public string Name { get => field ?? string.Empty; init; }
@@ -60,6 +65,7 @@ public sealed record ContainerStatus
 }
 
 /// <summary>Exactly one of waiting, running or terminated (none: waiting to be created).</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record ContainerState
 {
     public ContainerStateWaiting? Waiting { get; init; }
@@ -69,6 +75,7 @@ public sealed record ContainerState
     public ContainerStateTerminated? Terminated { get; init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record ContainerStateWaiting
 {
     /// <summary>Such as ContainerCreating, CrashLoopBackOff, ImagePullBackOff.</summary>
@@ -77,11 +84,13 @@ public sealed record ContainerStateWaiting
     public string? Message { get; init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record ContainerStateRunning
 {
     public DateTimeOffset? StartedAt { get; init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record ContainerStateTerminated
 {
     public int ExitCode { get; init; }

@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using System.Text.Json.Serialization;
 
 namespace Containers.Orchestration.Api.Core;
 
@@ -70,6 +71,7 @@ public sealed record ServicePort
     public int? NodePort { get; init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record ServiceStatus
 {
     public LoadBalancerStatus? LoadBalancer { get; init; }
@@ -77,11 +79,13 @@ public sealed record ServiceStatus
     public IReadOnlyList<Condition> Conditions { get => field ?? []; init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record LoadBalancerStatus
 {
     public IReadOnlyList<LoadBalancerIngress> Ingress { get => field ?? []; init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record LoadBalancerIngress
 {
     public string? Ip { get; init; }

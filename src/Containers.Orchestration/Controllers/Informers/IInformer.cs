@@ -14,6 +14,12 @@ public interface IInformer
     /// <summary>The revision of the last list or change applied to the cache.</summary>
     string? LastResourceVersion { get; }
 
+    /// <summary>
+    /// The cached objects, read while no change is being applied, so that the handlers of every
+    /// change already in the cache have run.
+    /// </summary>
+    IReadOnlyList<KubeObject> Snapshot();
+
     Task RunAsync(CancellationToken cancellationToken);
 
     Task WaitForSyncAsync(CancellationToken cancellationToken = default);

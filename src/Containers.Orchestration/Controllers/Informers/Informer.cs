@@ -70,6 +70,14 @@ public sealed partial class Informer<T> : IInformer
         }
     }
 
+    public IReadOnlyList<KubeObject> Snapshot()
+    {
+        lock (_dispatch)
+        {
+            return Cache.List();
+        }
+    }
+
     /// <summary>Lists and watches until <paramref name="cancellationToken"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {

@@ -1,4 +1,4 @@
-namespace Containers.Orchestration.Tests.Controllers;
+namespace Containers.Orchestration.Tests.Controllers.Testing;
 
 /// <summary>Waits in real time (bounded) for something that other threads make true; virtual time does not move.</summary>
 internal static class Eventually

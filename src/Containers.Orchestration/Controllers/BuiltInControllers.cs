@@ -1,0 +1,32 @@
+using Containers.Orchestration.Controllers.NodeLifecycle;
+using Containers.Orchestration.Controllers.ReplicaSets;
+using Containers.Orchestration.Scheduling;
+
+namespace Containers.Orchestration.Controllers;
+
+/// <summary>Adds the platform's controllers to a <see cref="ControllerManager"/>, with kube-controller-manager's names.</summary>
+public static class BuiltInControllers
+{
+    public const string ReplicaSet = "replicaset";
+    public const string NodeLifecycle = "nodelifecycle";
+    public const string TaintEviction = "taint-eviction";
+    public const string Scheduler = "scheduler";
+
+    /// <summary>
+    /// Adds the workload controllers, node lifecycle and taint eviction, and (unless
+    /// <paramref name="withScheduler"/> is false, for a scheduler that runs apart) the scheduler.
+    /// </summary>
+    public static ControllerManager AddBuiltInControllers(this ControllerManager manager, bool withScheduler = true, NodeLifecycleOptions? nodeLifecycle = null, SchedulerOptions? scheduler = null)
+    {
+        ArgumentNullException.ThrowIfNull(manager);
+        manager.Add(ReplicaSet, ctx => new ReplicaSetController(ctx), workers: 5);
+        manager.Add(NodeLifecycle, ctx => new NodeLifecycleController(ctx, nodeLifecycle));
+        manager.Add(TaintEviction, ctx => new TaintEvictionController(ctx), workers: 2);
+        if (withScheduler)
+        {
+            manager.Add(Scheduler, ctx => new Scheduler(ctx, scheduler));
+        }
+
+        return manager;
+    }
+}
