@@ -285,7 +285,7 @@ internal sealed partial class HorizontalPodAutoscalerReconciler : IReconciler
     {
         if (!KubeJson.SemanticEquals(hpa with { Status = status }, hpa))
         {
-            await _client.UpdateStatusAsync(hpa, h => h with { Status = status }, cancellationToken).ConfigureAwait(false);
+            await _client.UpdateStatusRetryingAsync(hpa, h => h with { Status = status }, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -36,15 +36,14 @@ internal sealed record ScaleTarget(KubeObject Object, int Replicas, LabelSelecto
     /// <summary>Sets spec.replicas, reading the object again if someone else wrote it meanwhile.</summary>
     public async ValueTask UpdateAsync(IApiClient client, int replicas, CancellationToken cancellationToken)
     {
-        KubeObject Scaled(KubeObject obj) => obj switch
+        KubeObject? scaled = Object switch
         {
-            Deployment d => d with { Spec = d.Spec with { Replicas = replicas } },
-            ReplicaSet r => r with { Spec = r.Spec with { Replicas = replicas } },
-            StatefulSet s => s with { Spec = s.Spec with { Replicas = replicas } },
-            _ => obj,
+            Deployment d => await client.UpdateRetryingAsync(d, o => o with { Spec = o.Spec with { Replicas = replicas } }, cancellationToken: cancellationToken).ConfigureAwait(false),
+            ReplicaSet r => await client.UpdateRetryingAsync(r, o => o with { Spec = o.Spec with { Replicas = replicas } }, cancellationToken: cancellationToken).ConfigureAwait(false),
+            StatefulSet s => await client.UpdateRetryingAsync(s, o => o with { Spec = o.Spec with { Replicas = replicas } }, cancellationToken: cancellationToken).ConfigureAwait(false),
+            _ => null,
         };
-
-        if (await client.UpdateAsync(Object, Scaled, cancellationToken).ConfigureAwait(false) is null)
+        if (scaled is null)
         {
             throw new Errors.NotFoundException($"{Object.Kind} {Object.Key} went away before it could be scaled");
         }

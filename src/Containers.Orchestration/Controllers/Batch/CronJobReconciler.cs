@@ -45,7 +45,7 @@ internal sealed partial class CronJobReconciler : IReconciler
         _queue = context.Queue;
         _logger = context.LoggerFactory.CreateLogger<CronJobReconciler>();
         _jobs = context.Informers.For<Job>();
-        _jobs.Cache.AddIndex(JobReconciler.ControllerUidIndex, j => j.Metadata.ControllerReference is { Uid.Length: > 0 } owner ? [owner.Uid] : []);
+        _jobs.Cache.AddByControllerUid();
         _jobs.AddEventHandler(context.EnqueueControllerOwner<Job>(CronJob.KindName));
         context.Informers.For<CronJob>().AddEventHandler(new InformerHandler<CronJob>
         {
@@ -74,7 +74,7 @@ internal sealed partial class CronJobReconciler : IReconciler
         if (status.Changed)
         {
             var next = status.Build();
-            await _client.UpdateStatusAsync(cronJob, cj => cj with { Status = next }, cancellationToken).ConfigureAwait(false);
+            await _client.UpdateStatusRetryingAsync(cronJob, cj => cj with { Status = next }, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         return requeue is { } after ? ReconcileResult.After(after) : ReconcileResult.Done;
@@ -327,7 +327,7 @@ internal sealed partial class CronJobReconciler : IReconciler
     private IReadOnlyList<Job> OwnedJobs(CronJob cronJob)
     {
         var uid = cronJob.Metadata.Uid;
-        return string.IsNullOrEmpty(uid) ? [] : [.. _jobs.Cache.ByIndex(JobReconciler.ControllerUidIndex, uid).Where(j => j.Namespace == cronJob.Namespace)];
+        return string.IsNullOrEmpty(uid) ? [] : [.. _jobs.Cache.ByIndex(CommonIndexes.ByControllerUid, uid).Where(j => j.Namespace == cronJob.Namespace)];
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using Containers.Orchestration.Api;
 using Containers.Orchestration.Api.Batch;
 using Containers.Orchestration.Api.Core;
+using Containers.Orchestration.Controllers.Workloads;
 
 namespace Containers.Orchestration.Controllers.Batch;
 
@@ -19,47 +20,28 @@ internal static class JobPods
 
     public static Pod Create(Job job, int? index)
     {
-        var template = job.Spec.Template;
         var uid = job.Metadata.Uid ?? throw new ArgumentException($"job {job.Key} has no uid yet", nameof(job));
-        var labels = new Dictionary<string, string>(template.Metadata.Labels, StringComparer.Ordinal);
+        var text = index?.ToString(CultureInfo.InvariantCulture);
+        var pod = PodStates.FromTemplate(job.Spec.Template, job, generateName: Truncate(job.Name, text is null ? "-" : $"-{text}-"));
+        var labels = new Dictionary<string, string>(pod.Metadata.Labels, StringComparer.Ordinal);
         labels.TryAdd(BatchLabels.JobName, job.Name);
         labels.TryAdd(BatchLabels.LegacyJobName, job.Name);
         labels.TryAdd(BatchLabels.ControllerUid, uid);
         labels.TryAdd(BatchLabels.LegacyControllerUid, uid);
-        var annotations = new Dictionary<string, string>(template.Metadata.Annotations, StringComparer.Ordinal);
-        var spec = template.Spec;
-        string generateName;
-        if (index is { } i)
+        if (text is null)
         {
-            var text = i.ToString(CultureInfo.InvariantCulture);
-            labels[BatchLabels.JobCompletionIndex] = text;
-            annotations[BatchLabels.JobCompletionIndex] = text;
-            spec = spec with
-            {
-                Hostname = $"{job.Name}-{text}",
-                Containers = [.. spec.Containers.Select(WithIndexVariable)],
-                InitContainers = [.. spec.InitContainers.Select(WithIndexVariable)],
-            };
-            generateName = Truncate(job.Name, $"-{text}-");
-        }
-        else
-        {
-            generateName = Truncate(job.Name, "-");
+            return pod with { Metadata = pod.Metadata with { Labels = labels } };
         }
 
-        return new Pod
+        labels[BatchLabels.JobCompletionIndex] = text;
+        var annotations = new Dictionary<string, string>(pod.Metadata.Annotations, StringComparer.Ordinal) { [BatchLabels.JobCompletionIndex] = text };
+        var spec = pod.Spec with
         {
-            Metadata = new ObjectMeta
-            {
-                GenerateName = generateName,
-                Namespace = job.Namespace,
-                Labels = labels,
-                Annotations = annotations,
-                Finalizers = template.Metadata.Finalizers,
-                OwnerReferences = [OwnerReference.ControllerOf(job)],
-            },
-            Spec = spec,
+            Hostname = $"{job.Name}-{text}",
+            Containers = [.. pod.Spec.Containers.Select(WithIndexVariable)],
+            InitContainers = [.. pod.Spec.InitContainers.Select(WithIndexVariable)],
         };
+        return pod with { Metadata = pod.Metadata with { Labels = labels, Annotations = annotations }, Spec = spec };
     }
 
     private static Container WithIndexVariable(Container container)

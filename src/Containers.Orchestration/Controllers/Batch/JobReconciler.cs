@@ -5,6 +5,7 @@ using Containers.Orchestration.Api.Core;
 using Containers.Orchestration.Controllers.Client;
 using Containers.Orchestration.Controllers.Informers;
 using Containers.Orchestration.Controllers.Queue;
+using Containers.Orchestration.Controllers.Workloads;
 using Microsoft.Extensions.Logging;
 
 namespace Containers.Orchestration.Controllers.Batch;
@@ -28,9 +29,6 @@ namespace Containers.Orchestration.Controllers.Batch;
 /// </remarks>
 internal sealed partial class JobReconciler : IReconciler
 {
-    /// <summary>The pod cache's index of pods by the uid of their controller.</summary>
-    internal const string ControllerUidIndex = "controller-uid";
-
     private readonly IApiClient _client;
     private readonly TimeProvider _time;
     private readonly Informer<Pod> _pods;
@@ -49,7 +47,7 @@ internal sealed partial class JobReconciler : IReconciler
         _expectations = new ControllerExpectations(context.Time);
         _logger = context.LoggerFactory.CreateLogger<JobReconciler>();
         _pods = context.Informers.For<Pod>();
-        _pods.Cache.AddIndex(ControllerUidIndex, ByControllerUid);
+        _pods.Cache.AddByControllerUid();
         _pods.AddEventHandler(new InformerHandler<Pod> { OnAdd = PodAdded, OnUpdate = PodUpdated, OnDelete = PodDeleted });
         context.Informers.For<Job>().AddEventHandler(context.EnqueueSelf<Job>());
     }
@@ -139,14 +137,14 @@ internal sealed partial class JobReconciler : IReconciler
             StartTime = startTime,
             CompletionTime = complete ? job.Status.CompletionTime ?? now : job.Status.CompletionTime,
             Active = active == 0 ? null : active,
-            Ready = state.Active.Count(JobState.IsReady),
+            Ready = state.Active.Count(PodStates.IsReady),
             Succeeded = state.Succeeded == 0 ? null : state.Succeeded,
             Failed = state.Failed == 0 ? null : state.Failed,
             CompletedIndexes = state.CompletedIndexes is { } indexes ? IndexSet.Format(indexes) : job.Status.CompletedIndexes,
         };
         if (!Serialization.KubeJson.SemanticEquals(job with { Status = status }, job))
         {
-            await _client.UpdateStatusAsync(job, j => j with { Status = status }, cancellationToken).ConfigureAwait(false);
+            await _client.UpdateStatusRetryingAsync(job, j => j with { Status = status }, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         return result;
@@ -281,7 +279,7 @@ internal sealed partial class JobReconciler : IReconciler
     {
         var excess = new List<Pod>();
         var running = new SortedDictionary<int, Pod>();
-        foreach (var pod in active.OrderBy(p => JobState.IsReady(p) ? 0 : 1).ThenBy(p => p.Metadata.CreationTimestamp))
+        foreach (var pod in active.OrderBy(p => PodStates.IsReady(p) ? 0 : 1).ThenBy(p => p.Metadata.CreationTimestamp))
         {
             if (JobState.CompletionIndex(pod) is not { } index || index >= completions || completed.Contains(index) || !running.TryAdd(index, pod))
             {
@@ -309,7 +307,7 @@ internal sealed partial class JobReconciler : IReconciler
 
     /// <summary>Which active pods go first when there are too many: those not ready, then the newest.</summary>
     private static IEnumerable<Pod> DeletionOrder(IEnumerable<Pod> pods) =>
-        pods.OrderBy(p => JobState.IsReady(p) ? 1 : 0).ThenByDescending(p => p.Metadata.CreationTimestamp);
+        pods.OrderBy(p => PodStates.IsReady(p) ? 1 : 0).ThenByDescending(p => p.Metadata.CreationTimestamp);
 
     private async Task DeletePodsAsync(NamespacedName job, IReadOnlyList<Pod> pods, CancellationToken cancellationToken)
     {
@@ -336,13 +334,13 @@ internal sealed partial class JobReconciler : IReconciler
     private IReadOnlyList<Pod> PodsOf(Job job)
     {
         var uid = job.Metadata.Uid;
-        return string.IsNullOrEmpty(uid) ? [] : [.. _pods.Cache.ByIndex(ControllerUidIndex, uid).Where(p => p.Namespace == job.Namespace)];
+        return string.IsNullOrEmpty(uid) ? [] : [.. _pods.Cache.ByIndex(CommonIndexes.ByControllerUid, uid).Where(p => p.Namespace == job.Namespace)];
     }
 
     private static PodCounts Count(Job job, IReadOnlyList<Pod> pods)
     {
         var status = job.Status;
-        var active = pods.Where(JobState.IsActive).ToList();
+        var active = pods.Where(PodStates.IsActive).ToList();
         var terminating = pods.Count(p => !JobState.IsFinished(p) && p.Metadata.DeletionTimestamp is not null);
         var failed = Math.Max(status.Failed ?? 0, pods.Count(p => p.Status.Phase == PodPhase.Failed));
         if (!JobState.IsIndexed(job.Spec))
@@ -366,9 +364,6 @@ internal sealed partial class JobReconciler : IReconciler
 
     private static Condition NewCondition(string type, string? reason, string? message, DateTimeOffset now, string status = ConditionStatus.True) =>
         new() { Type = type, Status = status, Reason = reason, Message = message, LastProbeTime = now, LastTransitionTime = now };
-
-    private static IEnumerable<string> ByControllerUid(Pod pod) =>
-        pod.Metadata.ControllerReference is { Uid.Length: > 0 } owner ? [owner.Uid] : [];
 
     private static NamespacedName? JobOf(Pod pod) =>
         pod.Metadata.ControllerReference is { Kind: Job.KindName } owner ? new NamespacedName(pod.Namespace, owner.Name) : null;

@@ -47,11 +47,6 @@ internal static class JobState
 
     public static bool IsFinished(Pod pod) => pod.Status.Phase is PodPhase.Succeeded or PodPhase.Failed;
 
-    /// <summary>Running or about to: not finished and not being deleted.</summary>
-    public static bool IsActive(Pod pod) => !IsFinished(pod) && pod.Metadata.DeletionTimestamp is null;
-
-    public static bool IsReady(Pod pod) => Conditions.IsTrue(pod.Status.Conditions, PodConditionType.Ready);
-
     /// <summary>The completion index of an Indexed Job's pod (annotation, else label), or null when it has none that parses.</summary>
     public static int? CompletionIndex(Pod pod)
     {

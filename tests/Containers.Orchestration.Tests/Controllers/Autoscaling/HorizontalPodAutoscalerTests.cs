@@ -3,6 +3,7 @@ using Containers.Orchestration.Api.Apps;
 using Containers.Orchestration.Api.Autoscaling;
 using Containers.Orchestration.Api.Core;
 using Containers.Orchestration.Controllers.Autoscaling;
+using Containers.Orchestration.Tests.Controllers.Testing;
 
 namespace Containers.Orchestration.Tests.Controllers.Autoscaling;
 

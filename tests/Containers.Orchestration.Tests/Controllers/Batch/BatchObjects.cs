@@ -1,6 +1,7 @@
 using Containers.Orchestration.Api;
 using Containers.Orchestration.Api.Batch;
 using Containers.Orchestration.Api.Core;
+using Containers.Orchestration.Tests.Controllers.Testing;
 
 namespace Containers.Orchestration.Tests.Controllers.Batch;
 

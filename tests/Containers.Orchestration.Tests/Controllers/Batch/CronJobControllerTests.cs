@@ -3,6 +3,7 @@ using Containers.Orchestration.Api.Batch;
 using Containers.Orchestration.Controllers;
 using Containers.Orchestration.Controllers.Batch;
 using Containers.Orchestration.Controllers.Client;
+using Containers.Orchestration.Tests.Controllers.Testing;
 
 namespace Containers.Orchestration.Tests.Controllers.Batch;
 
@@ -163,19 +164,19 @@ public sealed class CronJobControllerTests
     [Test]
     public async Task TimeZone_ReadsTheScheduleInTheNamedZone()
     {
-        // 23:00 UTC on New Year's Eve is 08:00 on New Year's Day in Tokyo.
-        await using var host = await Start(new DateTimeOffset(2024, 12, 31, 23, 0, 0, TimeSpan.Zero));
+        // Midnight UTC on New Year's Day is 09:00 in Tokyo: the next 09:00 there is a day later.
+        await using var host = await Start();
         var cronJob = BatchObjects.CronJob("morning", "0 9 * * *");
         await host.Client.CreateAsync(cronJob with { Spec = cronJob.Spec with { TimeZone = "Asia/Tokyo" } });
         await host.SettleAsync();
 
-        await host.AdvanceAsync(TimeSpan.FromMinutes(59));
+        await host.AdvanceAsync(TimeSpan.FromHours(24) - TimeSpan.FromMinutes(1));
         Assert.That(Jobs(host), Is.Empty);
         await host.AdvanceAsync(TimeSpan.FromMinutes(1) + Delta);
         await Eventually.Until(() => Jobs(host).Count == 1, "the 09:00 Tokyo run, at midnight UTC");
         var job = Jobs(host)[0];
-        Assert.That(job.Name, Is.EqualTo($"morning-{At(0, 0).ToUnixTimeSeconds() / 60}"));
-        Assert.That(job.Metadata.Annotations[BatchLabels.CronJobScheduledTimestamp], Is.EqualTo("2025-01-01T09:00:00+09:00"));
+        Assert.That(job.Name, Is.EqualTo($"morning-{At(24, 0).ToUnixTimeSeconds() / 60}"));
+        Assert.That(job.Metadata.Annotations[BatchLabels.CronJobScheduledTimestamp], Is.EqualTo("2025-01-02T09:00:00+09:00"));
     }
 
     [Test]
@@ -204,8 +205,8 @@ public sealed class CronJobControllerTests
         Assert.That(host.Logs.Messages, Has.Some.Contains("TooManyMissedTimes: too many missed start times: 180"));
     }
 
-    private static Task<ControllerTestHost> Start(DateTimeOffset? start = null) =>
-        ControllerTestHost.StartAsync(h => h.Manager.Add("cronjob", context => new CronJobReconciler(context)), start);
+    private static Task<ControllerTestHost> Start() =>
+        ControllerTestHost.StartAsync(h => h.Manager.Add("cronjob", context => new CronJobReconciler(context)));
 
     private static DateTimeOffset At(int hour, int minute, int second = 0) =>
         ControllerTestHost.DefaultStart + new TimeSpan(hour, minute, second);

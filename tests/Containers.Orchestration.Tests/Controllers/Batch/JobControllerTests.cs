@@ -3,6 +3,8 @@ using Containers.Orchestration.Api.Batch;
 using Containers.Orchestration.Api.Core;
 using Containers.Orchestration.Controllers.Batch;
 using Containers.Orchestration.Controllers.Client;
+using Containers.Orchestration.Controllers.Workloads;
+using Containers.Orchestration.Tests.Controllers.Testing;
 
 namespace Containers.Orchestration.Tests.Controllers.Batch;
 
@@ -40,10 +42,10 @@ public sealed class JobControllerTests
         await Succeed(host, pods[0]);
         await Eventually.Until(() => Pods(host).Count == 3, "a third pod for the last completion");
         await host.SettleAsync();
-        Assert.That(Pods(host).Count(JobState.IsActive), Is.EqualTo(2));
+        Assert.That(Pods(host).Count(PodStates.IsActive), Is.EqualTo(2));
 
         await host.AdvanceAsync(TimeSpan.FromSeconds(42));
-        foreach (var pod in Pods(host).Where(JobState.IsActive))
+        foreach (var pod in Pods(host).Where(PodStates.IsActive))
         {
             await Succeed(host, pod);
         }
@@ -70,7 +72,7 @@ public sealed class JobControllerTests
         foreach (var delay in new[] { 10, 20, 40 })
         {
             var count = Pods(host).Count;
-            await Fail(host, Pods(host).Single(JobState.IsActive));
+            await Fail(host, Pods(host).Single(PodStates.IsActive));
             await host.SettleAsync();
             await host.AdvanceAsync(TimeSpan.FromSeconds(delay) - TimeSpan.FromMilliseconds(1));
             Assert.That(Pods(host), Has.Count.EqualTo(count), $"no replacement before the {delay} s backoff has passed");
@@ -80,7 +82,7 @@ public sealed class JobControllerTests
             await Eventually.Until(() => Pods(host).Count == count + 1, $"a replacement {delay} s after the failure");
         }
 
-        await Fail(host, Pods(host).Single(JobState.IsActive));
+        await Fail(host, Pods(host).Single(PodStates.IsActive));
         await Eventually.Until(() => JobState.IsFailed(Get(host, "flaky")), "the job to fail");
         var failed = Get(host, "flaky");
         Assert.Multiple(() =>
@@ -109,14 +111,14 @@ public sealed class JobControllerTests
         await host.Client.CreateAsync(BatchObjects.Job("mixed", completions: 3, parallelism: 1, backoffLimit: 6));
         await Eventually.Until(() => Pods(host).Count == 1, "the first pod");
 
-        await Fail(host, Pods(host).Single(JobState.IsActive));
+        await Fail(host, Pods(host).Single(PodStates.IsActive));
         await host.AdvanceAsync(TimeSpan.FromSeconds(10));
         await Eventually.Until(() => Pods(host).Count == 2, "a replacement after 10 s");
-        await Succeed(host, Pods(host).Single(JobState.IsActive));
+        await Succeed(host, Pods(host).Single(PodStates.IsActive));
         await Eventually.Until(() => Pods(host).Count == 3, "the next completion's pod at once, the success having reset the backoff");
 
         await host.AdvanceAsync(TimeSpan.FromSeconds(1));
-        await Fail(host, Pods(host).Single(JobState.IsActive));
+        await Fail(host, Pods(host).Single(PodStates.IsActive));
         await host.SettleAsync();
         await host.AdvanceAsync(TimeSpan.FromSeconds(9));
         Assert.That(Pods(host), Has.Count.EqualTo(3), "the first failure after a success waits 10 s again, not 20 s");
@@ -156,7 +158,7 @@ public sealed class JobControllerTests
         await host.AdvanceAsync(TimeSpan.FromSeconds(10));
         await Eventually.Until(() => Pods(host).Count(p => JobState.CompletionIndex(p) == 1) == 2, "index 1 again after the backoff");
 
-        foreach (var pod in Pods(host).Where(JobState.IsActive))
+        foreach (var pod in Pods(host).Where(PodStates.IsActive))
         {
             await Succeed(host, pod);
         }
