@@ -12,4 +12,7 @@ public interface IBuildContext
 
     /// <summary>Whether the ignore rules hide <paramref name="relativePath"/> (then COPY does not see it).</summary>
     bool IsExcluded(string relativePath);
+
+    /// <summary>Whether the directory <paramref name="relativePath"/> is hidden with everything in it, so a walk need not enter it.</summary>
+    bool CanSkipDirectory(string relativePath);
 }

@@ -17,14 +17,13 @@ internal sealed class SourceTree
     /// <summary>Linux's MAXSYMLINKS.</summary>
     private const int MaxSymlinks = 40;
 
-    private readonly Func<string, bool>? _excluded;
+    private readonly IBuildContext? _context;
 
-    private SourceTree(string root, string description, bool confined, Func<string, bool>? excluded)
+    private SourceTree(string root, string description, IBuildContext? context)
     {
         Root = root;
         Description = description;
-        IsContext = confined;
-        _excluded = excluded;
+        _context = context;
     }
 
     /// <summary>The tree's root on this host.</summary>
@@ -34,12 +33,11 @@ internal sealed class SourceTree
     public string Description { get; }
 
     /// <summary>Whether this is the build context: its files' owners are not copied, and no symlink may leave it.</summary>
-    public bool IsContext { get; }
+    public bool IsContext => _context is not null;
 
-    public static SourceTree ForContext(IBuildContext context) =>
-        new(context.Directory, "the build context", confined: true, context.IsExcluded);
+    public static SourceTree ForContext(IBuildContext context) => new(context.Directory, "the build context", context);
 
-    public static SourceTree ForFilesystem(string root, string description) => new(root, description, confined: false, excluded: null);
+    public static SourceTree ForFilesystem(string root, string description) => new(root, description, context: null);
 
     /// <summary>Opens the tree's root for descriptor-relative reads.</summary>
     public SafeFileHandle OpenRoot() => PosixFs.OpenDirectory(Root);
@@ -242,14 +240,19 @@ internal sealed class SourceTree
             foreach (var name in LayerWriter.ListSorted(Path.Join(Root, directory)))
             {
                 var child = directory.Length == 0 ? name : $"{directory}/{name}";
-                if (IsHidden(child) || PosixFs.TryStatAt(root, child, out var status) != 0)
+                if (PosixFs.TryStatAt(root, child, out var status) != 0)
                 {
                     continue;
                 }
 
                 var childRelative = relative.Length == 0 ? name : $"{relative}/{name}";
-                entries.Add(new SourceEntry(childRelative, child, status, status.Kind == FileKind.Symlink ? PosixFs.ReadLinkAt(root, child) : null));
-                if (status.Kind == FileKind.Directory)
+                if (!IsHidden(child))
+                {
+                    entries.Add(new SourceEntry(childRelative, child, status, status.Kind == FileKind.Symlink ? PosixFs.ReadLinkAt(root, child) : null));
+                }
+
+                // A hidden directory is still entered when a "!" pattern may show something in it.
+                if (status.Kind == FileKind.Directory && _context?.CanSkipDirectory(child) != true)
                 {
                     Visit(child, childRelative);
                 }
@@ -260,7 +263,7 @@ internal sealed class SourceTree
         return entries;
     }
 
-    private bool IsHidden(string path) => path.Length > 0 && _excluded?.Invoke(path) == true;
+    private bool IsHidden(string path) => path.Length > 0 && _context?.IsExcluded(path) == true;
 
     private InvalidArgumentException Escape(IReadOnlyList<string> components, string where) =>
         new($"{where}: \"{string.Join('/', components)}\" leads out of {Description} through a symbolic link or \"..\"; a source must stay inside it");
