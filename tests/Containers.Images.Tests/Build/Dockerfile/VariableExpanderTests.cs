@@ -157,6 +157,17 @@ public sealed class VariableExpanderTests
         Assert.That(used, Is.EquivalentTo(new[] { "PWD", "SHELL" }));
     }
 
+    // BuildKit's heredoc test: quotes stay, the backslash escapes, $ expands.
+    [TestCase("\"quotes in file\"\n", "\"quotes in file\"\n")]
+    [TestCase("\\\n", "\n")]
+    [TestCase("\\\\\n", "\\\n")]
+    [TestCase("\\$\n", "$\n")]
+    [TestCase("echo '$SHELL' \"${UNSET:-x y}\"\n", "echo 'bash' \"x y\"\n")]
+    public void ExpandHeredoc_KeepsQuotesAndProcessesEscapes(string content, string expected)
+    {
+        Assert.That(VariableExpander.ExpandHeredoc(content, Environment), Is.EqualTo(expected));
+    }
+
     [Test]
     public void Constructor_OtherEscape_IsRejected()
     {
