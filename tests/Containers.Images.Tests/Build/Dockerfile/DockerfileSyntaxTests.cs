@@ -211,6 +211,9 @@ public sealed class DockerfileSyntaxTests
             Assert.That(document.FindStage("1"), Is.SameAs(document.Stages[1]));
             Assert.That(document.FindStage("3"), Is.Null);
             Assert.That(document.FindStage("missing"), Is.Null);
+            Assert.That(document.FindStage("build", before: 2), Is.SameAs(document.Stages[0]));
+            Assert.That(document.FindStage("final", before: 2), Is.Null);
+            Assert.That(document.FindStage("2", before: 2), Is.Null);
         }
     }
 
