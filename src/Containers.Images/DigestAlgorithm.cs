@@ -41,7 +41,11 @@ public sealed class DigestAlgorithm : IEquatable<DigestAlgorithm>
     /// <summary>Hashes <paramref name="data"/> into <paramref name="destination"/> in one shot.</summary>
     public void HashData(ReadOnlySpan<byte> data, Span<byte> destination)
     {
-        if (ReferenceEquals(this, Sha256))
+        if (DigestHasher.IsManaged(this, data.Length))
+        {
+            ManagedSha256.HashData(data, destination);
+        }
+        else if (ReferenceEquals(this, Sha256))
         {
             SHA256.HashData(data, destination);
         }

@@ -55,7 +55,7 @@ internal static class RuntimeCommand
                 throw new Errors.NotFoundException($"bundle directory \"{directory}\" does not exist; create it first, with the root filesystem in its rootfs/");
             }
 
-            await OciSpecs.SaveAsync(OciSpecDefaults.Create(), directory, overwrite: false, cancellationToken).ConfigureAwait(false);
+            await OciSpecs.SaveAsync(OciSpecDefaults.Create(), directory, overwrite: false, cancellationToken: cancellationToken).ConfigureAwait(false);
             await output.WriteLineAsync(OciSpecs.PathIn(directory)).ConfigureAwait(false);
             return 0;
         });

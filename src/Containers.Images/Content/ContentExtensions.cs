@@ -15,6 +15,12 @@ public static class ContentExtensions
             throw new InvalidArgumentException($"blob {descriptor.Digest} declares {descriptor.Size} bytes; the limit for a {descriptor.MediaType} is {maxSize}");
         }
 
+        if (provider is Local.LocalContentStore local)
+        {
+            // A local blob of a few kilobytes: one synchronous read beats async file I/O's thread-pool round trip.
+            return local.ReadVerified(descriptor.Digest, descriptor.Size);
+        }
+
         var buffer = new byte[descriptor.Size];
         var stream = await provider.OpenReadAsync(descriptor.Digest, descriptor.Size, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Containers.Errors;
 
 namespace Containers.Images.Content;
@@ -15,7 +14,7 @@ public sealed class VerifyingStream : Stream
     private readonly long? _expectedSize;
     private readonly string _what;
     private readonly bool _leaveOpen;
-    private readonly IncrementalHash _hash;
+    private readonly DigestHasher _hash;
     private long _read;
     private bool _verified;
 
@@ -32,7 +31,7 @@ public sealed class VerifyingStream : Stream
         _expectedSize = expectedSize;
         _what = what;
         _leaveOpen = leaveOpen;
-        _hash = expected.Algorithm.CreateIncrementalHash();
+        _hash = DigestHasher.Create(expected.Algorithm, expectedSize);
     }
 
     public override bool CanRead => true;
@@ -128,7 +127,7 @@ public sealed class VerifyingStream : Stream
                 $"{size} bytes", $"more than {size} bytes");
         }
 
-        _hash.AppendData(data);
+        _hash.Append(data);
         if (_read == _expectedSize)
         {
             // A reader that stops at the declared size never sees EOF; verify now.
@@ -153,7 +152,7 @@ public sealed class VerifyingStream : Stream
                 $"{size} bytes", $"{_read} bytes");
         }
 
-        var actual = Digest.FromIncrementalHash(_expected.Algorithm, _hash);
+        var actual = _hash.Finish();
         if (actual != _expected)
         {
             throw new DigestMismatchException(

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Containers.Errors;
 using Containers.Images.Json;
@@ -14,7 +13,7 @@ public sealed partial class ContainerEngine
     private const string VolumeRecordFile = "volume.json";
 
     /// <summary>A name for a volume nobody named: 64 random hex digits, as Docker's.</summary>
-    private static string NewVolumeName() => RandomNumberGenerator.GetHexString(64, lowercase: true);
+    private static string NewVolumeName() => SecureRandom.HexString(64);
 
     /// <summary>Serializes making, filling and removing volumes.</summary>
     private readonly SemaphoreSlim _volumeGate = new(1, 1);

@@ -1,11 +1,11 @@
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Containers.Errors;
 using Containers.Images.Json;
 using Containers.Images.Layers;
 using Containers.Images.Snapshots;
+using Containers.Linux;
 using Containers.Processes;
 using Containers.Runtime;
 using Containers.Runtime.Builtin;
@@ -107,7 +107,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
     public async Task<ContainerInfo> CreateAsync(ContainerRunSpec spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var id = RandomNumberGenerator.GetHexString(64, lowercase: true);
+        var id = SecureRandom.HexString(64);
         var name = spec.Name ?? id[..12];
         if (!NamePattern().IsMatch(name))
         {
@@ -167,7 +167,8 @@ public sealed partial class ContainerEngine : IAsyncDisposable
 
             var oci = await WithNetworkingAsync(BuildSpec(spec with { Hostname = networking.Hostname }, id, rootfs), networking, dir, cancellationToken).ConfigureAwait(false);
             oci = oci with { Mounts = [.. oci.Mounts ?? [], .. await PrepareMountsAsync(record, anonymousVolumes, rootfs, cancellationToken).ConfigureAwait(false)] };
-            await OciSpecs.SaveAsync(oci, dir, cancellationToken: cancellationToken).ConfigureAwait(false);
+            // A container that dies with the engine leaves nothing to start again after a power cut.
+            await OciSpecs.SaveAsync(oci, dir, durable: !_options.ContainersDieWithEngine, cancellationToken: cancellationToken).ConfigureAwait(false);
             await SaveAsync(entry, record with { Args = oci.Process?.Args ?? [] }, CancellationToken.None).ConfigureAwait(false);
             await CreateInRuntimeAsync(entry, cancellationToken).ConfigureAwait(false);
             entry.Reserved = false;
@@ -737,13 +738,16 @@ public sealed partial class ContainerEngine : IAsyncDisposable
         }
     }
 
-    private static async Task SaveAsync(Entry entry, StoredContainer record, CancellationToken cancellationToken)
+    /// <remarks>A small record: written synchronously, sparing async file I/O's thread-pool round trip.</remarks>
+    private static Task SaveAsync(Entry entry, StoredContainer record, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var path = Path.Combine(entry.Directory, RecordFile);
         var temp = $"{path}.{Guid.NewGuid():N}.tmp";
-        await File.WriteAllBytesAsync(temp, JsonSerializer.SerializeToUtf8Bytes(record, EngineJsonContext.Default.StoredContainer), cancellationToken).ConfigureAwait(false);
+        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(record, EngineJsonContext.Default.StoredContainer));
         File.Move(temp, path, overwrite: true);
         entry.Record = record;
+        return Task.CompletedTask;
     }
 
     /// <summary>The engine's live view of one container.</summary>

@@ -17,21 +17,26 @@ public sealed record DockerfileDocument(
 {
     /// <summary>
     /// The stage a <c>--target</c>, <c>COPY --from</c> or <c>FROM</c> names: its <c>AS</c> name
-    /// (case-insensitive, as stage names are lower-cased) or its index; null when none matches.
+    /// (case-insensitive, as stage names are lower-cased) or its index; null when none matches,
+    /// and then the name is an image.
     /// </summary>
-    public BuildStage? FindStage(string nameOrIndex)
+    /// <param name="nameOrIndex">The name or index as written (after expansion).</param>
+    /// <param name="before">Only stages before this index count: a stage's <c>FROM</c> and
+    /// <c>COPY --from</c> can name earlier stages only. Default: every stage.</param>
+    public BuildStage? FindStage(string nameOrIndex, int before = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(nameOrIndex);
-        foreach (var stage in Stages)
+        var count = Math.Min(before, Stages.Length);
+        for (var i = 0; i < count; i++)
         {
+            var stage = Stages[i];
             if (stage.Name is not null && string.Equals(stage.Name, nameOrIndex, StringComparison.OrdinalIgnoreCase))
             {
                 return stage;
             }
         }
 
-        if (int.TryParse(nameOrIndex, NumberStyles.None, CultureInfo.InvariantCulture, out var index)
-            && index < Stages.Length)
+        if (int.TryParse(nameOrIndex, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < count)
         {
             return Stages[index];
         }

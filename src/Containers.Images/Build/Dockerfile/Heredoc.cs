@@ -10,6 +10,7 @@ namespace Containers.Images.Build.Dockerfile;
 /// </param>
 /// <param name="Expand">
 /// False when the delimiter was quoted (<c>&lt;&lt;"EOF"</c> or <c>&lt;&lt;'EOF'</c>): the body is
-/// taken literally. True otherwise: COPY/ADD expand variables in it, RUN leaves it to the shell.
+/// taken literally. True otherwise: COPY/ADD expand it with
+/// <see cref="VariableExpander.ExpandHeredoc"/>, RUN leaves it to the shell.
 /// </param>
 public sealed record Heredoc(string Name, string Content, bool Expand);

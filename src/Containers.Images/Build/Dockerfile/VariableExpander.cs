@@ -24,6 +24,8 @@ public sealed class VariableExpander
 {
     private const int End = -1;
 
+    private static readonly VariableExpander Backslash = new();
+
     /// <summary>An expander for a Dockerfile with the given escape character (<c>\</c> or <c>`</c>).</summary>
     public VariableExpander(char escape = '\\')
     {
@@ -50,6 +52,20 @@ public sealed class VariableExpander
         ArgumentNullException.ThrowIfNull(word);
         ArgumentNullException.ThrowIfNull(environment);
         var run = new Run(this, word, environment, used);
+        return run.Process().Result;
+    }
+
+    /// <summary>
+    /// Expands the body of a COPY or ADD heredoc whose delimiter was not quoted, as BuildKit does:
+    /// variables are replaced and <c>\</c> escapes the next character (always the backslash,
+    /// whatever the escape directive), but quotes are literal text.
+    /// </summary>
+    /// <exception cref="InvalidArgumentException">A malformed <c>${…}</c> or a failed <c>${var?msg}</c>.</exception>
+    public static string ExpandHeredoc(string content, IReadOnlyDictionary<string, string> environment, ISet<string>? used = null)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(environment);
+        var run = new Run(Backslash, content, environment, used, processQuotes: false);
         return run.Process().Result;
     }
 
@@ -121,7 +137,8 @@ public sealed class VariableExpander
         }
     }
 
-    private sealed class Run(VariableExpander owner, string source, IReadOnlyDictionary<string, string> environment, ISet<string>? used)
+    private sealed class Run(
+        VariableExpander owner, string source, IReadOnlyDictionary<string, string> environment, ISet<string>? used, bool processQuotes = true)
     {
         private readonly char _escape = owner.Escape;
         private int _position;
@@ -164,12 +181,12 @@ public sealed class VariableExpander
                         result.Append(value);
                         words.Add(value);
                         continue;
-                    case '\'':
+                    case '\'' when processQuotes:
                         var single = ProcessSingleQuote();
                         result.Append(single);
                         words.AddRaw(single);
                         continue;
-                    case '"':
+                    case '"' when processQuotes:
                         var quoted = ProcessDoubleQuote(rawEscapes);
                         result.Append(quoted);
                         words.AddRaw(quoted);

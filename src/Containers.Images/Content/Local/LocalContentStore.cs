@@ -93,6 +93,52 @@ public sealed partial class LocalContentStore : IContentStore
         return ValueTask.FromResult<Stream>(new VerifyingStream(file, digest, expectedSize ?? file.Length, $"blob in {Root}"));
     }
 
+    /// <summary>Reads a whole blob of a known size into memory, verified unless <see cref="VerifyOnRead"/> is off.</summary>
+    /// <exception cref="NotFoundException">No blob has that digest.</exception>
+    /// <exception cref="DigestMismatchException">The file's size or content is not the blob's.</exception>
+    internal byte[] ReadVerified(Digest digest, long size)
+    {
+        var path = GetBlobPath(digest);
+        byte[] bytes;
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            var length = RandomAccess.GetLength(handle);
+            if (length != size)
+            {
+                throw new DigestMismatchException(
+                    $"blob in {Root} {digest.ToShortString()} has {length} bytes on disk; its descriptor declares {size}; the copy is corrupt: delete it and fetch it again",
+                    $"{size} bytes", $"{length} bytes");
+            }
+
+            bytes = new byte[size];
+            var read = 0;
+            while (read < bytes.Length)
+            {
+                var got = RandomAccess.Read(handle, bytes.AsSpan(read), read);
+                if (got == 0)
+                {
+                    throw new DigestMismatchException($"blob in {Root} {digest.ToShortString()} ended after {read} bytes; its descriptor declares {size}", $"{size} bytes", $"{read} bytes");
+                }
+
+                read += got;
+            }
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new NotFoundException($"blob {digest} is not in the content store at {Root}; pull or write it first", e);
+        }
+
+        if (VerifyOnRead && Digest.Compute(bytes, digest.Algorithm) is var actual && actual != digest)
+        {
+            throw new DigestMismatchException(
+                $"blob in {Root} {digest} does not match its content, which hashes to {actual}; the copy is corrupt or was tampered with: delete it and fetch it again",
+                digest.ToString(), actual.ToString());
+        }
+
+        return bytes;
+    }
+
     public ValueTask<IContentWriter> OpenWriterAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Containers.Errors;
 using Containers.Images.Json;
@@ -138,7 +137,7 @@ internal sealed class EngineNetworks
             throw new AlreadyExistsException($"network \"{name}\" exists already (id {clash.Id[..12]}, subnet {clash.Subnet}); remove it first or choose another name");
         }
 
-        var id = RandomNumberGenerator.GetHexString(64, lowercase: true);
+        var id = SecureRandom.HexString(64);
         bridgeName ??= "br-" + id[..12];
         if (networks.FirstOrDefault(n => n.BridgeName == bridgeName) is { } sameBridge)
         {
