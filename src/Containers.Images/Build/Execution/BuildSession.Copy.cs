@@ -45,7 +45,7 @@ internal sealed partial class BuildSession
 
                     break;
                 case HeredocSource heredoc:
-                    var text = heredoc.Heredoc.Expand ? Expand(copy, Literal(heredoc.Heredoc.Content), env) : heredoc.Heredoc.Content;
+                    var text = heredoc.Heredoc.Expand ? ExpandHeredoc(copy, heredoc.Heredoc.Content, env) : heredoc.Heredoc.Content;
                     inline.Add(new InlineFile(heredoc.Heredoc.Name, Encoding.UTF8.GetBytes(text)));
                     break;
             }
@@ -160,23 +160,5 @@ internal sealed partial class BuildSession
         }
 
         return text.Append(' ').Append(step.Destination).Append(" # buildkit").ToString();
-    }
-
-    /// <summary>A heredoc body made safe for the word expander: only <c>$</c> keeps its meaning, quotes and escapes stay as written.</summary>
-    private string Literal(string content)
-    {
-        var escape = _expander.Escape;
-        var text = new StringBuilder(content.Length + 16);
-        foreach (var c in content)
-        {
-            if (c == escape || c is '"' or '\'')
-            {
-                text.Append(escape);
-            }
-
-            text.Append(c);
-        }
-
-        return text.ToString();
     }
 }

@@ -163,19 +163,8 @@ internal sealed partial class BuildSession
         return _document.Stages.Take(stage.Index).FirstOrDefault(s => s.Name is not null && string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>The stage a <c>--from</c> names (by name or index) other than <paramref name="self"/>, or null when it names an image.</summary>
-    private BuildStage? ReferencedStage(string name, BuildStage self)
-    {
-        var stage = _document.FindStage(name);
-        if (stage is null)
-        {
-            return null;
-        }
-
-        return stage.Index == self.Index
-            ? throw new InvalidArgumentException($"{_document.FileName}: stage {self.DisplayName} copies from itself (--from={name}); name an earlier stage or an image")
-            : stage;
-    }
+    /// <summary>The earlier stage a <c>--from</c> names (by name or index), or null when it names an image.</summary>
+    private BuildStage? ReferencedStage(string name, BuildStage self) => _document.FindStage(name, before: self.Index);
 
     private string ExpandOrKeep(string word, IReadOnlyDictionary<string, string> env)
     {
@@ -275,6 +264,18 @@ internal sealed partial class BuildSession
         try
         {
             return _expander.ExpandWord(word, env);
+        }
+        catch (InvalidArgumentException e)
+        {
+            throw new InvalidArgumentException($"{Where(instruction)}: {e.Message}", e);
+        }
+    }
+
+    private string ExpandHeredoc(Instruction instruction, string content, IReadOnlyDictionary<string, string> env)
+    {
+        try
+        {
+            return VariableExpander.ExpandHeredoc(content, env);
         }
         catch (InvalidArgumentException e)
         {

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Containers.Images.Build;
+using Containers.Images.Engine;
+
+namespace Containers.Images.Tests.Build;
+
+/// <summary>
+/// The corpus (Build/Corpus/README.md): each case builds with our builder, and its image's default
+/// command, run through the engine with no network, prints <c>expected.txt</c>; its config holds
+/// what <c>expected-config.json</c> lists.
+/// </summary>
+public sealed class CorpusTests : BuildTest
+{
+    public static IEnumerable<string> Cases() => BuildCorpus.Names();
+
+    [TestCaseSource(nameof(Cases))]
+    public async Task Case_Builds_AndItsImagePrintsTheExpectedOutput(string name)
+    {
+        var corpusCase = BuildCorpus.Load(name);
+
+        var result = await BuildCaseAsync(corpusCase);
+        var (exit, stdout, stderr) = await RunForStdoutAsync(result.Image);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(0), stderr);
+            Assert.That(stdout, Is.EqualTo(corpusCase.ExpectedOutput), stderr);
+        });
+        if (corpusCase.ExpectedConfigJson is { } expected)
+        {
+            AssertConfigHolds(result.Image, expected);
+        }
+    }
+
+    internal Task<BuildResult> BuildCaseAsync(BuildCorpusCase corpusCase, Func<BuildRequest, BuildRequest>? configure = null)
+    {
+        var context = CopyOf(corpusCase.ContextDirectory);
+        var request = new BuildRequest
+        {
+            ContextDirectory = context,
+            Tags = ["corpus:latest"],
+            BuildArgs = corpusCase.BuildArgs,
+            Target = corpusCase.Target,
+        };
+        return Builder.BuildAsync(configure?.Invoke(request) ?? request);
+    }
+
+    /// <summary>A copy of a case's directory under the test's root, so that no build touches the checked-in one.</summary>
+    private string CopyOf(string directory)
+    {
+        var copy = Path.Combine(Root, "contexts", Path.GetFileName(directory));
+        CopyTree(directory, copy);
+        return copy;
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(from))
+        {
+            CopyTree(directory, Path.Combine(to, Path.GetFileName(directory)));
+        }
+    }
+
+    private async Task<(int Exit, string Stdout, string Stderr)> RunForStdoutAsync(IImage image)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var info = await Engine.RunAsync(new ContainerRunSpec(image) { Network = "none" }, timeout.Token);
+        var status = await Engine.WaitAsync(info.Id, timeout.Token);
+        var stdout = new System.Text.StringBuilder();
+        var stderr = new System.Text.StringBuilder();
+        await foreach (var entry in Engine.LogsAsync(info.Id, follow: true, timeout.Token))
+        {
+            (entry.Source == LogSource.Stdout ? stdout : stderr).Append(entry.Text);
+        }
+
+        await Engine.RemoveAsync(info.Id, force: true);
+        return (status.ExitCode, stdout.ToString(), stderr.ToString());
+    }
+
+    private static void AssertConfigHolds(IImage image, string expectedJson)
+    {
+        var actual = JsonNode.Parse(image.RawConfig.Span)!["config"]!.AsObject();
+        var expected = JsonNode.Parse(expectedJson)!.AsObject();
+        Assert.Multiple(() =>
+        {
+            foreach (var (field, value) in expected)
+            {
+                var got = actual[field];
+                if (value is null)
+                {
+                    Assert.That(got is null || got.ToJsonString() is "[]" or "{}" or "\"\"", Is.True, $"config field {field} should be absent or empty, is {got?.ToJsonString()}");
+                }
+                else
+                {
+                    Assert.That(JsonNode.DeepEquals(Sorted(got), Sorted(value)), Is.True, $"config field {field}: expected {value.ToJsonString()}, got {got?.ToJsonString() ?? "nothing"}");
+                }
+            }
+        });
+    }
+
+    private static JsonNode? Sorted(JsonNode? node) => node is JsonObject obj
+        ? new JsonObject(obj.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, Sorted(p.Value?.DeepClone()))))
+        : node?.DeepClone();
+}
