@@ -81,6 +81,42 @@ public abstract class BuildTest : EngineTest
         return Builder.BuildAsync(configure?.Invoke(request) ?? request, progress);
     }
 
+    /// <summary>Builds a corpus case from a copy of its directory, as its files say (build args, target).</summary>
+    internal Task<BuildResult> BuildCaseAsync(BuildCorpusCase corpusCase, Func<BuildRequest, BuildRequest>? configure = null)
+    {
+        var context = CopyOf(corpusCase.ContextDirectory);
+        var request = new BuildRequest
+        {
+            ContextDirectory = context,
+            Tags = ["corpus:latest"],
+            BuildArgs = corpusCase.BuildArgs,
+            Target = corpusCase.Target,
+        };
+        return Builder.BuildAsync(configure?.Invoke(request) ?? request);
+    }
+
+    /// <summary>A copy of a case's directory under the test's root, so that no build touches the checked-in one.</summary>
+    protected string CopyOf(string directory)
+    {
+        var copy = Path.Combine(Root, "contexts", Guid.NewGuid().ToString("N"), Path.GetFileName(directory));
+        CopyTree(directory, copy);
+        return copy;
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(from))
+        {
+            CopyTree(directory, Path.Combine(to, Path.GetFileName(directory)));
+        }
+    }
+
     /// <summary>Runs the image's default command with no network; its exit status and output.</summary>
     protected async Task<(ExitStatus Status, string Output)> RunImageAsync(IImage image, params string[] cmd)
     {

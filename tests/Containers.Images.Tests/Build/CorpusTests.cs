@@ -33,41 +33,6 @@ public sealed class CorpusTests : BuildTest
         }
     }
 
-    internal Task<BuildResult> BuildCaseAsync(BuildCorpusCase corpusCase, Func<BuildRequest, BuildRequest>? configure = null)
-    {
-        var context = CopyOf(corpusCase.ContextDirectory);
-        var request = new BuildRequest
-        {
-            ContextDirectory = context,
-            Tags = ["corpus:latest"],
-            BuildArgs = corpusCase.BuildArgs,
-            Target = corpusCase.Target,
-        };
-        return Builder.BuildAsync(configure?.Invoke(request) ?? request);
-    }
-
-    /// <summary>A copy of a case's directory under the test's root, so that no build touches the checked-in one.</summary>
-    private string CopyOf(string directory)
-    {
-        var copy = Path.Combine(Root, "contexts", Path.GetFileName(directory));
-        CopyTree(directory, copy);
-        return copy;
-    }
-
-    private static void CopyTree(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.EnumerateFiles(from))
-        {
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        }
-
-        foreach (var directory in Directory.EnumerateDirectories(from))
-        {
-            CopyTree(directory, Path.Combine(to, Path.GetFileName(directory)));
-        }
-    }
-
     private async Task<(int Exit, string Stdout, string Stderr)> RunForStdoutAsync(IImage image)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

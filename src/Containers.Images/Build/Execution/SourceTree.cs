@@ -246,15 +246,23 @@ internal sealed class SourceTree
                 }
 
                 var childRelative = relative.Length == 0 ? name : $"{relative}/{name}";
-                if (!IsHidden(child))
+                var entry = new SourceEntry(childRelative, child, status, status.Kind == FileKind.Symlink ? PosixFs.ReadLinkAt(root, child) : null);
+                var hidden = IsHidden(child);
+                var at = entries.Count;
+                if (!hidden)
                 {
-                    entries.Add(new SourceEntry(childRelative, child, status, status.Kind == FileKind.Symlink ? PosixFs.ReadLinkAt(root, child) : null));
+                    entries.Add(entry);
                 }
 
-                // A hidden directory is still entered when a "!" pattern may show something in it.
+                // A hidden directory is still entered when a "!" pattern may show something in it,
+                // and then comes too, as the parent of what is shown.
                 if (status.Kind == FileKind.Directory && _context?.CanSkipDirectory(child) != true)
                 {
                     Visit(child, childRelative);
+                    if (hidden && entries.Count > at)
+                    {
+                        entries.Insert(at, entry);
+                    }
                 }
             }
         }
