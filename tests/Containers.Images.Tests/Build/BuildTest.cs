@@ -82,7 +82,7 @@ public abstract class BuildTest : EngineTest
     }
 
     /// <summary>Builds a corpus case from a copy of its directory, as its files say (build args, target).</summary>
-    internal Task<BuildResult> BuildCaseAsync(BuildCorpusCase corpusCase, Func<BuildRequest, BuildRequest>? configure = null)
+    internal Task<BuildResult> BuildCaseAsync(BuildCorpusCase corpusCase, Func<BuildRequest, BuildRequest>? configure = null, IProgress<BuildProgress>? progress = null)
     {
         var context = CopyOf(corpusCase.ContextDirectory);
         var request = new BuildRequest
@@ -92,7 +92,7 @@ public abstract class BuildTest : EngineTest
             BuildArgs = corpusCase.BuildArgs,
             Target = corpusCase.Target,
         };
-        return Builder.BuildAsync(configure?.Invoke(request) ?? request);
+        return Builder.BuildAsync(configure?.Invoke(request) ?? request, progress);
     }
 
     /// <summary>A copy of a case's directory under the test's root, so that no build touches the checked-in one.</summary>

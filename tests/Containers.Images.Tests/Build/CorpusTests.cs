@@ -33,6 +33,26 @@ public sealed class CorpusTests : BuildTest
         }
     }
 
+    [TestCaseSource(nameof(Cases))]
+    public async Task Case_BuiltAgain_DoesNoWork(string name)
+    {
+        var corpusCase = BuildCorpus.Load(name);
+        var context = CopyOf(corpusCase.ContextDirectory);
+        var cold = await BuildCaseAsync(corpusCase, r => r with { ContextDirectory = context });
+        var recorder = new Recorder();
+
+        var warm = await BuildCaseAsync(corpusCase, r => r with { ContextDirectory = context }, recorder);
+
+        var fileSteps = recorder.Finished.Where(e => e.Instruction.Split(' ')[0].ToUpperInvariant() is "RUN" or "COPY" or "ADD" or "WORKDIR").ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(warm.ContainersCreated, Is.EqualTo(0), "no step container");
+            Assert.That(warm.LayersWritten, Is.EqualTo(0), "no layer written");
+            Assert.That(fileSteps.Where(e => !e.Cached).Select(e => e.Instruction), Is.Empty, "every step that writes files came from the cache");
+            Assert.That(warm.Image.Config.RootFs.DiffIds, Is.EqualTo(cold.Image.Config.RootFs.DiffIds));
+        });
+    }
+
     private async Task<(int Exit, string Stdout, string Stderr)> RunForStdoutAsync(IImage image)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -67,4 +67,57 @@ public sealed class DockerfileBuilderTests : BuildTest
             Assert.That(output, Does.StartWith("built\nchanged\n"));
         });
     }
+
+    [Test]
+    public async Task Build_WithNoCache_RunsEveryStepAgain()
+    {
+        var context = Context(("Dockerfile", Simple), ("hello.txt", "hello\n"));
+        await BuildAsync(context);
+
+        var again = await BuildAsync(context, configure: r => r with { NoCache = true });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(again.CachedSteps, Is.EqualTo(0));
+            Assert.That(again.ContainersCreated, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task RunMountCache_KeepsItsFilesBetweenBuilds_AndNoneReachTheImage()
+    {
+        var context = Context(("Dockerfile", """
+            FROM busybox
+            RUN --mount=type=cache,target=/cache,id=counter \
+                echo run >> /cache/runs && wc -l < /cache/runs > /runs.txt
+            CMD ["cat", "/runs.txt"]
+            """));
+        await BuildAsync(context);
+
+        var second = await BuildAsync(context, configure: r => r with { NoCache = true });
+        var files = await ImageFiles.FlattenAsync(second.Image);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await RunImageAsync(second.Image)).Output.Trim(), Is.EqualTo("2"));
+            Assert.That(files.Keys, Has.None.StartsWith("cache"));
+        });
+    }
+
+    [Test]
+    public async Task RunMountBind_OfAStage_ShowsItsFilesReadOnly()
+    {
+        var context = Context(("Dockerfile", """
+            FROM busybox AS tools
+            RUN echo from-tools > /tool.txt
+            FROM busybox
+            RUN --mount=type=bind,from=tools,source=/,target=/mnt \
+                cat /mnt/tool.txt > /copied.txt && ! touch /mnt/write-attempt 2>/dev/null
+            CMD ["cat", "/copied.txt"]
+            """));
+
+        var result = await BuildAsync(context);
+
+        Assert.That((await RunImageAsync(result.Image)).Output, Is.EqualTo("from-tools\n"));
+    }
 }
