@@ -56,18 +56,12 @@ public sealed partial class DockerfileBuilder(ContainerEngine engine, LocalImage
         var document = await DockerfileParser.ParseFileAsync(dockerfile, Path.GetFileName(dockerfile), cancellationToken).ConfigureAwait(false);
         var cache = new BuildCache(CacheDirectory, images.Content, images.Leases);
         var filesystems = await BuildFilesystems.OpenAsync(engine.Snapshotter, Path.Combine(engine.RootDirectory, "builds"), cancellationToken).ConfigureAwait(false);
-        var lease = $"build-{Guid.NewGuid():N}";
-        await images.Leases.CreateAsync(lease, TimeSpan.FromHours(6), cancellationToken).ConfigureAwait(false);
         var keep = new HashSet<string>(StringComparer.Ordinal);
         try
         {
             var session = new BuildSession(document, request, context, images, engine, filesystems, cache, Path.Combine(engine.RootDirectory, "build-cache", "mounts"), progress, _time, _logger);
+            // Every layer the build wrote is held by the cache's lease from the moment it is recorded, so no collection takes it before the image names it.
             var state = await session.BuildAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var layer in state.Layers)
-            {
-                await images.Leases.AddResourceAsync(lease, layer.Digest, cancellationToken).ConfigureAwait(false);
-            }
-
             var image = state.ToImage(_time.GetUtcNow());
             var named = await WriteOutputsAsync(image, tags, request.Outputs, cancellationToken).ConfigureAwait(false);
             foreach (var chain in Snapshots.ChainId.Compute([.. state.Layers.Select(l => l.DiffId)]))
@@ -89,7 +83,6 @@ public sealed partial class DockerfileBuilder(ContainerEngine engine, LocalImage
         finally
         {
             await filesystems.CleanUpAsync(keep).ConfigureAwait(false);
-            await images.Leases.DeleteAsync(lease, CancellationToken.None).ConfigureAwait(false);
         }
     }
 

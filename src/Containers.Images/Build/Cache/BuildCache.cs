@@ -69,32 +69,33 @@ internal sealed class BuildCache
         return record;
     }
 
-    /// <summary>Records what the step of <paramref name="key"/> made; its layer joins the cache's lease.</summary>
+    /// <summary>Records what the step of <paramref name="key"/> made (its layer already held, see <see cref="HoldAsync"/>).</summary>
     public async Task PutAsync(string key, CacheRecord record, CancellationToken cancellationToken)
     {
-        if (record.Digest is { } digest)
+        Directory.CreateDirectory(_directory);
+        await AtomicFile.WriteAsync(PathOf(key), JsonSerializer.SerializeToUtf8Bytes(record, BuildJsonContext.Default.CacheRecord), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds a layer to the cache's lease before its blob is committed, so that the store's collector never sees it unheld.</summary>
+    public async Task HoldAsync(Digest digest, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _leases.AddResourceAsync(LeaseId, digest, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotFoundException)
         {
             try
             {
-                await _leases.AddResourceAsync(LeaseId, digest, cancellationToken).ConfigureAwait(false);
+                await _leases.CreateAsync(LeaseId, expiresAfter: null, cancellationToken).ConfigureAwait(false);
             }
-            catch (NotFoundException)
+            catch (AlreadyExistsException)
             {
-                try
-                {
-                    await _leases.CreateAsync(LeaseId, expiresAfter: null, cancellationToken).ConfigureAwait(false);
-                }
-                catch (AlreadyExistsException)
-                {
-                    // Another build made it meanwhile.
-                }
-
-                await _leases.AddResourceAsync(LeaseId, digest, cancellationToken).ConfigureAwait(false);
+                // Another build made it meanwhile.
             }
-        }
 
-        Directory.CreateDirectory(_directory);
-        await AtomicFile.WriteAsync(PathOf(key), JsonSerializer.SerializeToUtf8Bytes(record, BuildJsonContext.Default.CacheRecord), cancellationToken).ConfigureAwait(false);
+            await _leases.AddResourceAsync(LeaseId, digest, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The layer of a record with one.</summary>

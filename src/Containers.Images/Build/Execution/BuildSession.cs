@@ -56,8 +56,8 @@ internal sealed partial class BuildSession
         _time = time;
         _expander = new VariableExpander(document.Directives.Escape);
         _globals = ArgScope.Global(document, request.BuildArgs, _expander, Platform.Current);
-        _run = new RunExecutor(engine, filesystems, images.Content, cacheMounts, logger);
-        _copy = new CopyExecutor(filesystems, images.Content, time);
+        _run = new RunExecutor(engine, filesystems, images.Content, cache.HoldAsync, cacheMounts, logger);
+        _copy = new CopyExecutor(filesystems, images.Content, cache.HoldAsync, time);
     }
 
     public int Steps => _stepCount;

@@ -20,7 +20,7 @@ namespace Containers.Images.Build.Execution;
 /// are owned by root unless <c>--chown</c> says otherwise; from a stage they keep their owners.
 /// ADD extracts local tar archives (plain, gzip, bzip2, zstd) into the destination.
 /// </summary>
-internal sealed class CopyExecutor(BuildFilesystems filesystems, IContentStore store, TimeProvider time)
+internal sealed class CopyExecutor(BuildFilesystems filesystems, IContentStore store, Func<Digest, CancellationToken, Task> hold, TimeProvider time)
 {
     /// <summary>Writes the layer of <paramref name="step"/> on <paramref name="state"/> from <paramref name="items"/>; null when it copies nothing.</summary>
     public async Task<ILayer?> CopyAsync(BuildState state, CopyStep step, IReadOnlyList<(SourceTree Tree, SourceItem Item)> items, CancellationToken cancellationToken)
@@ -111,7 +111,7 @@ internal sealed class CopyExecutor(BuildFilesystems filesystems, IContentStore s
                 return null;
             }
 
-            return await LayerBlobs.WriteAsync(store, state.MediaType.IsDocker, async writer =>
+            return await LayerBlobs.WriteAsync(store, state.MediaType.IsDocker, hold, async writer =>
             {
                 await WritePlanAsync(writer, plan, cancellationToken).ConfigureAwait(false);
                 foreach (var (tree, item) in archives)

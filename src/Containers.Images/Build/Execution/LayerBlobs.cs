@@ -12,9 +12,10 @@ internal static class LayerBlobs
 {
     /// <summary>
     /// Runs <paramref name="fill"/> on a fresh layer writer (it adds entries and completes the
-    /// writer), and commits the blob; null when the layer has no entries.
+    /// writer), has <paramref name="hold"/> protect the digest from the store's collector, and
+    /// commits the blob; null when the layer has no entries.
     /// </summary>
-    public static async ValueTask<ILayer?> WriteAsync(IContentStore store, bool dockerMediaTypes, Func<LayerWriter, ValueTask<WrittenLayer>> fill, CancellationToken cancellationToken)
+    public static async ValueTask<ILayer?> WriteAsync(IContentStore store, bool dockerMediaTypes, Func<Digest, CancellationToken, Task> hold, Func<LayerWriter, ValueTask<WrittenLayer>> fill, CancellationToken cancellationToken)
     {
         var blob = await store.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
         await using (blob.ConfigureAwait(false))
@@ -33,6 +34,7 @@ internal static class LayerBlobs
             }
 
             await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await hold(written.Digest, cancellationToken).ConfigureAwait(false);
             await blob.CommitAsync(written.Size, written.Digest, cancellationToken).ConfigureAwait(false);
             return Layer(store, written.Digest, written.DiffId, written.Size, written.MediaType);
         }

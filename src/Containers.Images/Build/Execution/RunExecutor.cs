@@ -23,7 +23,7 @@ namespace Containers.Images.Build.Execution;
 /// record, log or name, and dies with the build (its shim removes its mount and files if the build
 /// process is killed). A step that changes nothing gives no layer.
 /// </summary>
-internal sealed partial class RunExecutor(ContainerEngine engine, BuildFilesystems filesystems, IContentStore store, string cacheMountsRoot, ILogger logger)
+internal sealed partial class RunExecutor(ContainerEngine engine, BuildFilesystems filesystems, IContentStore store, Func<Digest, CancellationToken, Task> hold, string cacheMountsRoot, ILogger logger)
 {
     /// <summary>How many lines of a failed command's output its error quotes.</summary>
     public const int TailLines = 20;
@@ -70,7 +70,7 @@ internal sealed partial class RunExecutor(ContainerEngine engine, BuildFilesyste
                 }
 
                 var scratch = Path.Combine(bundle, "diff");
-                return await LayerBlobs.WriteAsync(store, state.MediaType.IsDocker, writer => SnapshotDiff.WriteAsync(snapshotter, key, writer, scratch, cancellationToken), cancellationToken).ConfigureAwait(false);
+                return await LayerBlobs.WriteAsync(store, state.MediaType.IsDocker, hold, writer => SnapshotDiff.WriteAsync(snapshotter, key, writer, scratch, cancellationToken), cancellationToken).ConfigureAwait(false);
             }
             finally
             {
