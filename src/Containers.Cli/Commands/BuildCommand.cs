@@ -24,8 +24,9 @@ internal static class BuildCommand
         var outputs = new Option<string[]>("--output", "-o") { Description = "Where the image goes: type=image (the local store, the default), type=oci,dest=DIR, type=oci-archive,dest=FILE (repeatable)" };
         var labels = new Option<string[]>("--label") { Description = "A label NAME=value set on the image (repeatable)" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the image ID" };
+        var insecure = RegistryCommands.InsecureRegistryOption();
         var context = new Argument<string>("context") { Description = "The build context: the directory whose files COPY and ADD see" };
-        var command = new Command("build", "Build an image from a Dockerfile") { tags, file, buildArgs, target, noCache, network, outputs, labels, quiet, context };
+        var command = new Command("build", "Build an image from a Dockerfile") { tags, file, buildArgs, target, noCache, network, outputs, labels, quiet, insecure, context };
         cli.SetAction(command, async (result, session, cancellationToken) =>
         {
             var request = new BuildRequest
@@ -42,7 +43,8 @@ internal static class BuildCommand
             };
             var silent = result.GetValue(quiet);
             var printer = new StepPrinter(cli.Output, silent);
-            var builder = new DockerfileBuilder(session.Engine, session.Images);
+            using var registry = RegistryCommands.CreateClient(session.Root, result.GetValue(insecure));
+            var builder = new DockerfileBuilder(session.Engine, session.Images, registry);
             var built = await builder.BuildAsync(request, printer, cancellationToken).ConfigureAwait(false);
             var id = built.ImageId.ToString();
             if (silent)

@@ -21,7 +21,8 @@ namespace Containers.Images.Build;
 /// </summary>
 /// <param name="engine">The engine whose runtime runs the steps and whose snapshotter holds the filesystems.</param>
 /// <param name="images">The local images: base images come from here, built images and layers go here.</param>
-public sealed partial class DockerfileBuilder(ContainerEngine engine, LocalImages images, TimeProvider? timeProvider = null, ILogger<DockerfileBuilder>? logger = null)
+/// <param name="registry">Pulls a base image the local store lacks, as <c>docker build</c> does; null: such a build fails, saying to pull first.</param>
+public sealed partial class DockerfileBuilder(ContainerEngine engine, LocalImages images, Registry.RegistryClient? registry = null, TimeProvider? timeProvider = null, ILogger<DockerfileBuilder>? logger = null)
 {
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private readonly ILogger _logger = logger ?? NullLogger<DockerfileBuilder>.Instance;
@@ -59,7 +60,7 @@ public sealed partial class DockerfileBuilder(ContainerEngine engine, LocalImage
         var keep = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            var session = new BuildSession(document, request, context, images, engine, filesystems, cache, Path.Combine(engine.RootDirectory, "build-cache", "mounts"), progress, _time, _logger);
+            var session = new BuildSession(document, request, context, images, registry, engine, filesystems, cache, Path.Combine(engine.RootDirectory, "build-cache", "mounts"), progress, _time, _logger);
             // Every layer the build wrote is held by the cache's lease from the moment it is recorded, so no collection takes it before the image names it.
             var state = await session.BuildAsync(cancellationToken).ConfigureAwait(false);
             var image = state.ToImage(_time.GetUtcNow());

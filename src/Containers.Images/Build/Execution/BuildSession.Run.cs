@@ -152,16 +152,7 @@ internal sealed partial class BuildSession
             return (built, $"stage {other.DisplayName}", $"stage {built.ChainId?.ToString() ?? "empty"}");
         }
 
-        IImage image;
-        try
-        {
-            image = await _images.ResolveAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (NotFoundException e)
-        {
-            throw new NotFoundException($"{description}: \"{name}\" is neither a stage of {_document.FileName} nor an image in the local store; pull it first (containers pull {name}) or name a stage", e);
-        }
-
+        var image = await ResolveImageAsync(stage.Stage, description, name, null, cancellationToken).ConfigureAwait(false);
         var imageState = BuildState.FromImage(image, BuildCache.KeyOf("from", image.Digest.ToString()));
         return (imageState, $"image {name}", $"image {imageState.ChainId?.ToString() ?? "empty"}");
     }

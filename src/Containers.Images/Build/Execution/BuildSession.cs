@@ -18,6 +18,7 @@ internal sealed partial class BuildSession
     private readonly BuildRequest _request;
     private readonly IBuildContext _context;
     private readonly LocalImages _images;
+    private readonly Registry.RegistryClient? _registry;
     private readonly BuildFilesystems _filesystems;
     private readonly RunExecutor _run;
     private readonly CopyExecutor _copy;
@@ -38,6 +39,7 @@ internal sealed partial class BuildSession
         BuildRequest request,
         IBuildContext context,
         LocalImages images,
+        Registry.RegistryClient? registry,
         ContainerEngine engine,
         BuildFilesystems filesystems,
         BuildCache cache,
@@ -50,6 +52,7 @@ internal sealed partial class BuildSession
         _request = request;
         _context = context;
         _images = images;
+        _registry = registry;
         _filesystems = filesystems;
         _cache = cache;
         _progress = progress;
@@ -198,7 +201,7 @@ internal sealed partial class BuildSession
         }
         else
         {
-            var image = await ResolveImageAsync(from, baseName, platform, cancellationToken).ConfigureAwait(false);
+            var image = await ResolveImageAsync(stage, Where(from), baseName, platform, cancellationToken).ConfigureAwait(false);
             state = BuildState.FromImage(image, BuildCache.KeyOf("from", image.Digest.ToString()));
         }
 
@@ -234,15 +237,23 @@ internal sealed partial class BuildSession
         return state;
     }
 
-    private async Task<IImage> ResolveImageAsync(Instruction where, string name, Platform? platform, CancellationToken cancellationToken)
+    /// <summary>An image of the local store; one it lacks is pulled when the builder has a registry client.</summary>
+    /// <param name="where">The instruction that names it, for errors.</param>
+    private async Task<IImage> ResolveImageAsync(BuildStage stage, string where, string name, Platform? platform, CancellationToken cancellationToken)
     {
         try
         {
             return await _images.ResolveAsync(name, platform, cancellationToken).ConfigureAwait(false);
         }
-        catch (NotFoundException e)
+        catch (NotFoundException e) when (_registry is null || !ImageReference.TryParse(name, out _))
         {
-            throw new NotFoundException($"{Where(where)}: image \"{name}\" is not in the local store; pull it first (containers pull {name}) or load it", e);
+            throw new NotFoundException($"{where}: image \"{name}\" is not in the local store (nor a stage before it); pull it first (containers pull {name}) or load it", e);
+        }
+        catch (NotFoundException)
+        {
+            Message(stage, $"Pulling {name}");
+            var pulled = await _registry!.PullAsync(_images, ImageReference.Parse(name), new Registry.PullOptions { Platform = platform }, cancellationToken).ConfigureAwait(false);
+            return pulled.Image;
         }
     }
 
