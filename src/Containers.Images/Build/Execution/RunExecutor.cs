@@ -186,10 +186,17 @@ internal sealed partial class RunExecutor(ContainerEngine engine, BuildFilesyste
         }
 
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
+        try
         {
-            tail.Add(line);
-            output?.Report(line);
+            while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
+            {
+                tail.Add(line);
+                output?.Report(line);
+            }
+        }
+        catch (Exception e) when (e is ObjectDisposedException or IOException)
+        {
+            // The step was cancelled and its pipes closed under the reader.
         }
     }
 
