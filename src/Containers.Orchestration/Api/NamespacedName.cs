@@ -4,7 +4,10 @@ namespace Containers.Orchestration.Api;
 
 /// <summary>
 /// The key of a namespaced object, <c>namespace/name</c>, as reconcilers and work queues use it.
-/// Both parts are validated as Kubernetes DNS-1123 labels / subdomains when the value is built.
+/// The namespace is validated as a DNS-1123 label when the value is built; the name only as a URL
+/// path segment (not empty, "." or "..", no '/' or '%'), the rule every kind's name keeps: most
+/// kinds' names are DNS subdomains, but RBAC kinds' are path segments (<c>system:discovery</c>), so
+/// each kind's own rule belongs to its validation.
 /// </summary>
 public readonly record struct NamespacedName
 {
@@ -15,7 +18,7 @@ public readonly record struct NamespacedName
             ValidateLabel(@namespace, "namespace");
         }
 
-        ValidateSubdomain(name, "name");
+        ValidatePathSegment(name, "name");
         Namespace = string.IsNullOrEmpty(@namespace) ? null : @namespace;
         Name = name;
     }
@@ -37,23 +40,17 @@ public readonly record struct NamespacedName
 
     private static void ValidateLabel(string value, string what)
     {
-        if (value.Length > 63 || !IsLabel(value))
+        if (!KubeNames.IsDns1123Label(value))
         {
             throw new InvalidArgumentException($"{what} \"{value}\" must be a DNS-1123 label: at most 63 lowercase letters, digits or '-', starting and ending with a letter or digit");
         }
     }
 
-    private static void ValidateSubdomain(string value, string what)
+    private static void ValidatePathSegment(string value, string what)
     {
-        if (string.IsNullOrEmpty(value) || value.Length > 253 || !value.Split('.').All(IsLabel))
+        if (string.IsNullOrEmpty(value) || value is "." or ".." || value.AsSpan().IndexOfAny('/', '%') >= 0)
         {
-            throw new InvalidArgumentException($"{what} \"{value}\" must be a DNS-1123 subdomain: at most 253 characters of lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit");
+            throw new InvalidArgumentException($"{what} \"{value}\" may not be empty, \".\" or \"..\", and may not contain '/' or '%'");
         }
     }
-
-    private static bool IsLabel(string part) =>
-        part.Length is > 0 and <= 63 &&
-        char.IsAsciiLetterLower(part[0]) | char.IsAsciiDigit(part[0]) &&
-        char.IsAsciiLetterLower(part[^1]) | char.IsAsciiDigit(part[^1]) &&
-        part.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
 }

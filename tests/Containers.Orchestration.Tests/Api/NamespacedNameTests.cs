@@ -8,6 +8,7 @@ public sealed class NamespacedNameTests
     [TestCase("default/web", "default", "web")]
     [TestCase("kube-system/coredns.v1", "kube-system", "coredns.v1")]
     [TestCase("node-1", null, "node-1")]
+    [TestCase("system:discovery", null, "system:discovery")]
     public void Parse_ValidKey_SplitsNamespaceAndName(string text, string? ns, string name)
     {
         var key = NamespacedName.Parse(text);
@@ -21,9 +22,9 @@ public sealed class NamespacedNameTests
     }
 
     [TestCase("Default/web", "namespace \"Default\"")]
-    [TestCase("default/Web", "name \"Web\"")]
     [TestCase("default/", "name \"\"")]
-    [TestCase("default/-web", "name \"-web\"")]
+    [TestCase("default/..", "name \"..\"")]
+    [TestCase("default/a%2Fb", "name \"a%2Fb\"")]
     [TestCase("a.b/web", "namespace \"a.b\"")]
     public void Parse_InvalidKey_ThrowsNamingThePart(string text, string expected)
     {
