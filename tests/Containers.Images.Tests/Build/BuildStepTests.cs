@@ -130,4 +130,56 @@ public sealed class BuildStepTests : BuildTest
             Assert.That(recorder.Finished.All(e => e.StepCount == 5), Is.True);
         });
     }
+
+    [Test]
+    public async Task Build_OfIndependentStages_BuildsThemAtOnce_NumberingStepsInFileOrder()
+    {
+        var context = Context(("Dockerfile", """
+            FROM busybox AS a
+            RUN sleep 1; echo a > /a
+            FROM busybox AS b
+            RUN sleep 1; echo b > /b
+            FROM busybox
+            COPY --from=a /a /
+            COPY --from=b /b /
+            CMD ["cat", "/a", "/b"]
+            """));
+        var recorder = new Recorder();
+
+        var result = await BuildAsync(context, recorder);
+
+        var events = recorder.Events;
+        int Index(BuildProgressKind kind, string stage, string keyword) =>
+            events.FindIndex(e => e.Kind == kind && e.Stage == stage && e.Instruction.StartsWith(keyword, StringComparison.Ordinal));
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await RunImageAsync(result.Image)).Output, Is.EqualTo("a\nb\n"));
+            Assert.That(Index(BuildProgressKind.StepStarted, "b", "RUN"), Is.LessThan(Index(BuildProgressKind.StepFinished, "a", "RUN")), "b's RUN started while a's ran");
+            Assert.That(Index(BuildProgressKind.StepStarted, "a", "RUN"), Is.LessThan(Index(BuildProgressKind.StepFinished, "b", "RUN")), "a's RUN started while b's ran");
+            Assert.That(recorder.Finished.Where(e => e.Stage == "b").Select(e => e.Step), Is.EqualTo(new[] { 3, 4 }));
+            Assert.That(recorder.Finished.Select(e => e.Step).Order(), Is.EqualTo(Enumerable.Range(1, 8)));
+        });
+    }
+
+    [Test]
+    public async Task Build_WhenOneStageFails_StopsTheOthers_AndLeavesNothing()
+    {
+        var context = Context(("Dockerfile", """
+            FROM busybox AS slow
+            RUN sleep 60
+            FROM busybox AS broken
+            RUN exit 4
+            FROM busybox
+            COPY --from=slow /etc/passwd /a
+            COPY --from=broken /etc/passwd /b
+            """));
+
+        var error = Assert.ThrowsAsync<BuildStepFailedException>(() => BuildAsync(context));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(error!.ExitCode, Is.EqualTo(4));
+            Assert.That(await BuildRemainsAsync(), Is.Empty);
+        });
+    }
 }

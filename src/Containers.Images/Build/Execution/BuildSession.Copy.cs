@@ -105,7 +105,7 @@ internal sealed partial class BuildSession
             }
 
             var createdBy = keys[1];
-            return await LayerStepAsync(state, BuildCache.KeyOf([.. keys]), createdBy, async () =>
+            return await LayerStepAsync(stage, state, BuildCache.KeyOf([.. keys]), createdBy, async () =>
             {
                 if (fromState is not { } source)
                 {

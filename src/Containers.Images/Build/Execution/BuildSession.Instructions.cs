@@ -20,7 +20,7 @@ internal sealed partial class BuildSession
             {
                 RunInstruction run => await RunAsync(stage, state, run, cancellationToken).ConfigureAwait(false),
                 CopyOrAddInstruction copy => await CopyAsync(stage, state, copy, cancellationToken).ConfigureAwait(false),
-                WorkdirInstruction workdir => await WorkdirAsync(stage.Scope, state, workdir, cancellationToken).ConfigureAwait(false),
+                WorkdirInstruction workdir => await WorkdirAsync(stage, state, workdir, cancellationToken).ConfigureAwait(false),
                 _ => Configure(stage, state, instruction),
             };
         }
@@ -104,9 +104,9 @@ internal sealed partial class BuildSession
     }
 
     /// <summary>WORKDIR: the config's working directory, and (as BuildKit does) the directory itself when the filesystem lacks it.</summary>
-    private async Task<BuildState> WorkdirAsync(ArgScope scope, BuildState state, WorkdirInstruction workdir, CancellationToken cancellationToken)
+    private async Task<BuildState> WorkdirAsync(StageRun stage, BuildState state, WorkdirInstruction workdir, CancellationToken cancellationToken)
     {
-        var path = Expand(workdir, workdir.Path, scope.Environment(state.Config));
+        var path = Expand(workdir, workdir.Path, stage.Scope.Environment(state.Config));
         if (path.Length == 0)
         {
             throw new InvalidArgumentException($"{Describe(workdir)}: the working directory is empty");
@@ -118,18 +118,19 @@ internal sealed partial class BuildSession
         var configured = state with { Config = state.Config with { WorkingDir = absolute } };
         var key = BuildCache.KeyOf(state.CacheKey, createdBy);
         var step = new CopyStep { Destination = absolute + "/", Description = Describe(workdir) };
-        return await LayerStepAsync(configured, key, createdBy, () => _copy.CopyAsync(configured, step, [], cancellationToken), cancellationToken).ConfigureAwait(false);
+        return await LayerStepAsync(stage, configured, key, createdBy, () => _copy.CopyAsync(configured, step, [], cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// A step that may write files: from the cache when it has the key (no work at all), else made
     /// by <paramref name="make"/> and recorded. No layer when the step changed nothing.
     /// </summary>
-    private async Task<BuildState> LayerStepAsync(BuildState state, string key, string createdBy, Func<Task<ILayer?>> make, CancellationToken cancellationToken)
+    private async Task<BuildState> LayerStepAsync(StageRun stage, BuildState state, string key, string createdBy, Func<Task<ILayer?>> make, CancellationToken cancellationToken)
     {
         if (!_request.NoCache && await _cache.GetAsync(key, cancellationToken).ConfigureAwait(false) is { } record)
         {
-            _cachedSteps++;
+            Interlocked.Increment(ref _cachedSteps);
+            stage.Cached = true;
             var cached = BuildHistory.Entry(createdBy, record.Created);
             return _cache.LayerOf(record) is { } cachedLayer ? state.WithLayer(cachedLayer, cached, key) : state.WithEmptyStep(cached, key);
         }
@@ -143,7 +144,7 @@ internal sealed partial class BuildSession
             return state.WithEmptyStep(entry, key);
         }
 
-        _layersWritten++;
+        Interlocked.Increment(ref _layersWritten);
         return state.WithLayer(layer, entry, key);
     }
 
@@ -180,14 +181,22 @@ internal sealed partial class BuildSession
         };
     }
 
-    /// <summary>What one stage's instructions share besides the state: its ARG scope, and whether it has set CMD (then ENTRYPOINT keeps it).</summary>
-    private sealed class StageRun(BuildStage stage, ArgScope scope)
+    /// <summary>
+    /// What one stage's instructions share besides the state: its ARG scope, whether it has set CMD
+    /// (then ENTRYPOINT keeps it), its current step's number and whether the cache answered it.
+    /// </summary>
+    private sealed class StageRun(BuildStage stage, ArgScope scope, int firstStep)
     {
         public BuildStage Stage { get; } = stage;
 
         public ArgScope Scope { get; } = scope;
 
         public bool CmdSet { get; set; }
+
+        /// <summary>The step being run; the stage's FROM is <c>firstStep</c>.</summary>
+        public int Step { get; set; } = firstStep - 1;
+
+        public bool Cached { get; set; }
     }
 
     private static long? Nanoseconds(TimeSpan? value) => value is { } span ? span.Ticks * 100 : null;

@@ -73,13 +73,13 @@ internal sealed partial class BuildSession
                     }
 
                     // As BuildKit: an optional secret or agent that was not given is not mounted.
-                    Message(stage.Stage, $"{description}: skipping --mount={mount.Spec}: the build was given no {mount.Type.ToString().ToLowerInvariant()}");
+                    Message(stage, $"{description}: skipping --mount={mount.Spec}: the build was given no {mount.Type.ToString().ToLowerInvariant()}");
                     break;
             }
         }
 
         var stepKey = BuildCache.KeyOf([state.CacheKey, createdBy, .. keys]);
-        return await LayerStepAsync(state, stepKey, createdBy, async () =>
+        return await LayerStepAsync(stage, state, stepKey, createdBy, async () =>
         {
             var views = new List<RootfsView>();
             try
@@ -98,7 +98,7 @@ internal sealed partial class BuildSession
                     Network = network,
                     Description = description,
                 };
-                return await _run.RunAsync(state, step, new LineProgress(line => Output(stage.Stage, line)), cancellationToken).ConfigureAwait(false);
+                return await _run.RunAsync(state, step, new LineProgress(line => Output(stage, line)), cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -152,7 +152,7 @@ internal sealed partial class BuildSession
             return (built, $"stage {other.DisplayName}", $"stage {built.ChainId?.ToString() ?? "empty"}");
         }
 
-        var image = await ResolveImageAsync(stage.Stage, description, name, null, cancellationToken).ConfigureAwait(false);
+        var image = await ResolveImageAsync(stage, description, name, null, cancellationToken).ConfigureAwait(false);
         var imageState = BuildState.FromImage(image, BuildCache.KeyOf("from", image.Digest.ToString()));
         return (imageState, $"image {name}", $"image {imageState.ChainId?.ToString() ?? "empty"}");
     }

@@ -27,9 +27,8 @@ internal sealed partial class BuildSession
     private readonly TimeProvider _time;
     private readonly VariableExpander _expander;
     private readonly ArgScope _globals;
-    private readonly Dictionary<int, BuildState> _built = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, BuildState> _built = new();
     private readonly Dictionary<int, IReadOnlyList<BuildStage>> _dependencies = [];
-    private int _step;
     private int _stepCount;
     private int _cachedSteps;
     private int _layersWritten;
@@ -86,9 +85,41 @@ internal sealed partial class BuildSession
         var order = new List<BuildStage>();
         Order(target, order, []);
         _stepCount = order.Sum(stage => stage.Instructions.Length + 1);
+
+        // Each stage starts once the stages it uses are built, so independent stages build at once;
+        // the first failure stops the others.
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var tasks = new Dictionary<int, Task>();
+        var firstStep = 1;
         foreach (var stage in order)
         {
-            _built[stage.Index] = await BuildStageAsync(stage, cancellationToken).ConfigureAwait(false);
+            var dependencies = Dependencies(stage).Select(d => tasks[d.Index]).ToArray();
+            var first = firstStep;
+            firstStep += stage.Instructions.Length + 1;
+            tasks[stage.Index] = Task.Run(async () =>
+            {
+                try
+                {
+                    await Task.WhenAll(dependencies).ConfigureAwait(false);
+                    _built[stage.Index] = await BuildStageAsync(stage, first, failed.Token).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await failed.CancelAsync().ConfigureAwait(false);
+                    throw;
+                }
+            }, CancellationToken.None);
+        }
+
+        try
+        {
+            await Task.WhenAll(tasks.Values).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A stage's own failure cancelled the others: that failure is the build's.
+            throw tasks.Values.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).FirstOrDefault(e => e is not OperationCanceledException)
+                ?? throw new OperationCanceledException(cancellationToken);
         }
 
         var state = _built[target.Index];
@@ -181,11 +212,12 @@ internal sealed partial class BuildSession
         }
     }
 
-    private async Task<BuildState> BuildStageAsync(BuildStage stage, CancellationToken cancellationToken)
+    private async Task<BuildState> BuildStageAsync(BuildStage stage, int firstStep, CancellationToken cancellationToken)
     {
         var from = stage.From;
         var started = Stopwatch.GetTimestamp();
-        Started(stage, from.Original);
+        var run = new StageRun(stage, _globals.ForStage(), firstStep);
+        Started(run, from.Original);
         var env = _globals.FromEnvironment();
         var baseName = Expand(from, from.Image, env);
         var platform = from.Platform is { } text ? ParsePlatform(from, Expand(from, text, env)) : null;
@@ -201,7 +233,7 @@ internal sealed partial class BuildSession
         }
         else
         {
-            var image = await ResolveImageAsync(stage, Where(from), baseName, platform, cancellationToken).ConfigureAwait(false);
+            var image = await ResolveImageAsync(run, Where(from), baseName, platform, cancellationToken).ConfigureAwait(false);
             state = BuildState.FromImage(image, BuildCache.KeyOf("from", image.Digest.ToString()));
         }
 
@@ -211,14 +243,13 @@ internal sealed partial class BuildSession
             state = state with { Config = state.Config with { Env = [$"PATH={ImageConfigMerge.DefaultPath}", .. state.Config.Env ?? []] } };
         }
 
-        Finished(stage, from.Original, cached: false, started);
-        var run = new StageRun(stage, _globals.ForStage());
+        Finished(run, from.Original, started);
         var triggers = state.Config.OnBuild ?? [];
         if (triggers.Count > 0)
         {
             // As BuildKit: the base's triggers run now, and the new image does not keep them.
             state = state with { Config = state.Config with { OnBuild = null } };
-            Message(stage, $"Executing {triggers.Count} build trigger{(triggers.Count == 1 ? "" : "s")}");
+            Message(run, $"Executing {triggers.Count} build trigger{(triggers.Count == 1 ? "" : "s")}");
             foreach (var trigger in DockerfileParser.ParseTriggers(triggers, $"ONBUILD of {baseName}"))
             {
                 state = await ExecuteAsync(run, state, trigger, cancellationToken).ConfigureAwait(false);
@@ -228,10 +259,9 @@ internal sealed partial class BuildSession
         foreach (var instruction in stage.Instructions)
         {
             var stepStarted = Stopwatch.GetTimestamp();
-            Started(stage, instruction.Original);
-            var before = _cachedSteps;
+            Started(run, instruction.Original);
             state = await ExecuteAsync(run, state, instruction, cancellationToken).ConfigureAwait(false);
-            Finished(stage, instruction.Original, _cachedSteps > before, stepStarted);
+            Finished(run, instruction.Original, stepStarted);
         }
 
         return state;
@@ -239,7 +269,7 @@ internal sealed partial class BuildSession
 
     /// <summary>An image of the local store; one it lacks is pulled when the builder has a registry client.</summary>
     /// <param name="where">The instruction that names it, for errors.</param>
-    private async Task<IImage> ResolveImageAsync(BuildStage stage, string where, string name, Platform? platform, CancellationToken cancellationToken)
+    private async Task<IImage> ResolveImageAsync(StageRun stage, string where, string name, Platform? platform, CancellationToken cancellationToken)
     {
         try
         {
@@ -300,30 +330,29 @@ internal sealed partial class BuildSession
     /// <summary><c>Dockerfile:7: RUN make</c>, for the executors' errors.</summary>
     private string Describe(Instruction instruction) => $"{Where(instruction)}: {instruction.Original.Trim()}";
 
-    /// <summary>Reports the next step's start; FROM counts as a step, as Docker counts it.</summary>
-    private void Started(BuildStage stage, string instruction)
+    /// <summary>Reports the stage's next step's start; FROM counts as a step, as Docker counts it.</summary>
+    private void Started(StageRun run, string instruction)
     {
-        _step++;
-        _progress?.Report(new BuildProgress { Kind = BuildProgressKind.StepStarted, Step = _step, StepCount = _stepCount, Stage = stage.DisplayName, Instruction = instruction });
+        run.Step++;
+        run.Cached = false;
+        _progress?.Report(new BuildProgress { Kind = BuildProgressKind.StepStarted, Step = run.Step, StepCount = _stepCount, Stage = run.Stage.DisplayName, Instruction = instruction });
     }
 
-    private void Finished(BuildStage stage, string instruction, bool cached, long started)
-    {
+    private void Finished(StageRun run, string instruction, long started) =>
         _progress?.Report(new BuildProgress
         {
             Kind = BuildProgressKind.StepFinished,
-            Step = _step,
+            Step = run.Step,
             StepCount = _stepCount,
-            Stage = stage.DisplayName,
+            Stage = run.Stage.DisplayName,
             Instruction = instruction,
-            Cached = cached,
+            Cached = run.Cached,
             Duration = Stopwatch.GetElapsedTime(started),
         });
-    }
 
-    private void Message(BuildStage stage, string text) =>
-        _progress?.Report(new BuildProgress { Kind = BuildProgressKind.Message, Step = _step, StepCount = _stepCount, Stage = stage.DisplayName, Text = text });
+    private void Message(StageRun run, string text) =>
+        _progress?.Report(new BuildProgress { Kind = BuildProgressKind.Message, Step = run.Step, StepCount = _stepCount, Stage = run.Stage.DisplayName, Text = text });
 
-    private void Output(BuildStage stage, string line) =>
-        _progress?.Report(new BuildProgress { Kind = BuildProgressKind.Output, Step = _step, StepCount = _stepCount, Stage = stage.DisplayName, Text = line });
+    private void Output(StageRun run, string line) =>
+        _progress?.Report(new BuildProgress { Kind = BuildProgressKind.Output, Step = run.Step, StepCount = _stepCount, Stage = run.Stage.DisplayName, Text = line });
 }

@@ -69,6 +69,11 @@ internal static class MountTargets
 
             await snapshotter.CommitAsync(name, key, BuildFilesystems.OwnerLabels, cancellationToken).ConfigureAwait(false);
         }
+        catch (AlreadyExistsException)
+        {
+            // A stage building beside this one made the same targets on the same layers first.
+            await snapshotter.RemoveAsync(key, CancellationToken.None).ConfigureAwait(false);
+        }
         catch
         {
             await snapshotter.RemoveAsync(key, CancellationToken.None).ConfigureAwait(false);
