@@ -182,4 +182,18 @@ public sealed class BuildStepTests : BuildTest
             Assert.That(await BuildRemainsAsync(), Is.Empty);
         });
     }
+
+    [Test]
+    public async Task RunHeredoc_WithAShebang_RunsAsAnExecutableScript()
+    {
+        var context = Context(("Dockerfile", "FROM busybox\nRUN <<EOF\n#!/bin/sh -e\necho \"run as $0\" > /script-path\nEOF\nCMD [\"cat\", \"/script-path\"]\n"));
+
+        var result = await BuildAsync(context);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await RunImageAsync(result.Image)).Output, Is.EqualTo("run as /dev/pipes/EOF\n"));
+            Assert.That(await ImageFiles.EntriesAsync(result.Image.Layers[^1]), Is.EqualTo(new[] { "script-path" }));
+        });
+    }
 }

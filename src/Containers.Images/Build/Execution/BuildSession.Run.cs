@@ -22,7 +22,8 @@ internal sealed partial class BuildSession
             throw new InvalidArgumentException($"{description}: --security=insecure needs an entitlement this builder does not grant; run the step without it");
         }
 
-        var args = run.Heredocs.IsEmpty ? Args(state.Config, run.Command) : HeredocArgs(state.Config, run);
+        var script = ExecutableHeredoc(run);
+        var args = script is not null ? [ScriptDirectory + script.Name] : run.Heredocs.IsEmpty ? Args(state.Config, run.Command) : HeredocArgs(state.Config, run);
         var buildArgs = stage.Scope.RunArguments(state.Config);
         var createdBy = BuildHistory.Run(args, buildArgs);
         var env = stage.Scope.Environment(state.Config);
@@ -78,13 +79,26 @@ internal sealed partial class BuildSession
             }
         }
 
+        if (script is not null)
+        {
+            keys.Add("script " + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(script.Content))));
+        }
+
         var stepKey = BuildCache.KeyOf([state.CacheKey, createdBy, .. keys]);
         return await LayerStepAsync(stage, state, stepKey, createdBy, async () =>
         {
             var views = new List<RootfsView>();
+            var scriptFile = script is null ? null : _filesystems.NewPath("script");
             try
             {
                 var mounts = new List<RunStepMount>();
+                if (script is not null)
+                {
+                    await File.WriteAllTextAsync(scriptFile!, script.Content, cancellationToken).ConfigureAwait(false);
+                    File.SetUnixFileMode(scriptFile!, (UnixFileMode)0b111_101_101);
+                    mounts.Add(new BindStepMount(ScriptDirectory + script.Name, scriptFile!, ReadOnly: true));
+                }
+
                 foreach (var plan in plans)
                 {
                     mounts.Add(await plan(views).ConfigureAwait(false));
@@ -105,6 +119,11 @@ internal sealed partial class BuildSession
                 foreach (var view in views)
                 {
                     await view.DisposeAsync().ConfigureAwait(false);
+                }
+
+                if (scriptFile is not null)
+                {
+                    File.Delete(scriptFile);
                 }
             }
         }, cancellationToken).ConfigureAwait(false);
@@ -183,6 +202,19 @@ internal sealed partial class BuildSession
 
         return Args(config, new ShellOrExec.Shell(script.ToString()));
     }
+
+    /// <summary>Where a heredoc script that names its interpreter is mounted in the step's container, as BuildKit mounts it.</summary>
+    private const string ScriptDirectory = "/dev/pipes/";
+
+    /// <summary>
+    /// The heredoc of a RUN that is only a heredoc whose first line names its interpreter
+    /// (<c>#!/usr/bin/env python3</c>): BuildKit runs such a script as an executable file rather
+    /// than through the shell. Null for any other RUN.
+    /// </summary>
+    private static Heredoc? ExecutableHeredoc(RunInstruction run) =>
+        run is { Command: ShellOrExec.Shell shell, Heredocs: [{ } heredoc] } && OnlyHeredoc().IsMatch(shell.Command) && heredoc.Content.StartsWith("#!", StringComparison.Ordinal)
+            ? heredoc
+            : null;
 
     [GeneratedRegex("""^\s*<<-?\s*(["']?)[^\s"']+\1\s*$""", RegexOptions.CultureInvariant)]
     private static partial Regex OnlyHeredoc();
