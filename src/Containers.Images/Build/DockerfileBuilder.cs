@@ -56,6 +56,8 @@ public sealed partial class DockerfileBuilder(ContainerEngine engine, LocalImage
         var context = await DirectoryBuildContext.OpenAsync(request.ContextDirectory, dockerfile, cancellationToken).ConfigureAwait(false);
         var document = await DockerfileParser.ParseFileAsync(dockerfile, Path.GetFileName(dockerfile), cancellationToken).ConfigureAwait(false);
         var cache = new BuildCache(CacheDirectory, images.Content, images.Leases);
+        var memo = Path.Combine(engine.RootDirectory, "build-cache", "file-hashes.json");
+        await SourceHasher.LoadMemoAsync(memo, cancellationToken).ConfigureAwait(false);
         var filesystems = await BuildFilesystems.OpenAsync(engine.Snapshotter, Path.Combine(engine.RootDirectory, "builds"), cancellationToken).ConfigureAwait(false);
         var keep = new HashSet<string>(StringComparer.Ordinal);
         try
@@ -63,6 +65,7 @@ public sealed partial class DockerfileBuilder(ContainerEngine engine, LocalImage
             var session = new BuildSession(document, request, context, images, registry, engine, filesystems, cache, Path.Combine(engine.RootDirectory, "build-cache", "mounts"), progress, _time, _logger);
             // Every layer the build wrote is held by the cache's lease from the moment it is recorded, so no collection takes it before the image names it.
             var state = await session.BuildAsync(cancellationToken).ConfigureAwait(false);
+            await SourceHasher.SaveMemoAsync(memo, cancellationToken).ConfigureAwait(false);
             var image = state.ToImage(_time.GetUtcNow());
             var named = await WriteOutputsAsync(image, tags, request.Outputs, cancellationToken).ConfigureAwait(false);
             foreach (var chain in Snapshots.ChainId.Compute([.. state.Layers.Select(l => l.DiffId)]))

@@ -46,6 +46,7 @@ public sealed class DockerfileBuilderTests : BuildTest
             Assert.That(warm.CachedSteps, Is.EqualTo(3), "RUN, COPY and WORKDIR come from the cache");
             Assert.That(recorder.Finished.Where(e => e.Instruction.StartsWith("RUN", StringComparison.Ordinal) || e.Instruction.StartsWith("COPY", StringComparison.Ordinal)).All(e => e.Cached), Is.True);
             Assert.That(warm.Image.Config.RootFs.DiffIds, Is.EqualTo(cold.Image.Config.RootFs.DiffIds));
+            Assert.That(File.ReadAllText(Path.Combine(Root, "build-cache", "file-hashes.json")), Does.Contain("\"h\":\"" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("hello\n"u8)) + "\""), "the source's hash is remembered for later builds");
         });
     }
 

@@ -10,11 +10,52 @@ namespace Containers.Images.Build.Execution;
 /// The content hash of what a COPY or ADD copies, for its cache key: every entry's path, type,
 /// mode, owner (unless from the context, whose owners COPY does not keep), size, symlink target
 /// and content. File contents are hashed in parallel, and a file whose device, inode, size and
-/// mtime are unchanged since this process last hashed it is not read again.
+/// mtime are unchanged since it was last hashed is not read again: the memo lives in this process
+/// and, between builds, in a file under the builder's root (<see cref="LoadMemoAsync"/>).
 /// </summary>
 internal static class SourceHasher
 {
+    /// <summary>The most files the memo file keeps.</summary>
+    private const int MaxRemembered = 200_000;
+
     private static readonly ConcurrentDictionary<(ulong Device, ulong Inode, long Size, long MTime), byte[]> Memo = new();
+    private static readonly ConcurrentDictionary<string, byte> Loaded = new(StringComparer.Ordinal);
+    private static int _added;
+
+    /// <summary>Adds the hashes remembered in <paramref name="path"/> to this process's memo (once per file and process).</summary>
+    public static async Task LoadMemoAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!Loaded.TryAdd(path, 0))
+        {
+            return;
+        }
+
+        try
+        {
+            var records = System.Text.Json.JsonSerializer.Deserialize(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false), Cache.BuildJsonContext.Default.ListFileHashRecord) ?? [];
+            foreach (var record in records)
+            {
+                Memo.TryAdd((record.Device, record.Inode, record.Size, record.MTime), Convert.FromHexString(record.Sha256));
+            }
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or System.Text.Json.JsonException or FormatException)
+        {
+            // No memo yet, or a damaged one: files are hashed again.
+        }
+    }
+
+    /// <summary>Writes the memo to <paramref name="path"/> when this process hashed something new.</summary>
+    public static async Task SaveMemoAsync(string path, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _added, 0) == 0)
+        {
+            return;
+        }
+
+        var records = Memo.Take(MaxRemembered).Select(m => new Cache.FileHashRecord(m.Key.Device, m.Key.Inode, m.Key.Size, m.Key.MTime, Convert.ToHexStringLower(m.Value))).ToList();
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await Content.Local.AtomicFile.WriteAsync(path, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(records, Cache.BuildJsonContext.Default.ListFileHashRecord), cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>The hash, as lowercase hex, of <paramref name="items"/> read from <paramref name="tree"/>.</summary>
     public static async Task<string> HashAsync(SourceTree tree, IReadOnlyList<SourceItem> items, CancellationToken cancellationToken)
@@ -87,6 +128,7 @@ internal static class SourceHasher
 
         var digest = hash.GetHashAndReset();
         Memo[key] = digest;
+        Interlocked.Increment(ref _added);
         return digest;
     }
 }
