@@ -22,6 +22,7 @@ internal static class DockerCommands
         ("stats", () => StatsCommand.Create(cli)),
         ("cp", () => CopyCommand.Create(cli)),
         ("commit", () => CommitCommand.Create(cli)),
+        ("build", () => BuildCommand.Create(cli)),
         ("export", () => ArchiveCommands.Export(cli)),
         ("images", () => ImageCommands.Images(cli)),
         ("rmi", () => ImageCommands.Remove(cli)),

@@ -92,7 +92,7 @@ internal static class RegistryCommands
     /// The registry client of one command: the root's settings plus the command line's, with the
     /// credentials <c>containers login</c> (or docker's) stored in Docker's config.json.
     /// </summary>
-    private static RegistryClient CreateClient(string root, string[]? insecureRegistries) =>
+    public static RegistryClient CreateClient(string root, string[]? insecureRegistries) =>
         new(RegistryConfig.Options(root, insecureRegistries ?? []), new RegistryAuthHandler(new DockerConfigCredentialProvider()));
 
     private static async Task<Digest?> CurrentTargetAsync(LocalImages images, ImageReference name, CancellationToken cancellationToken)
