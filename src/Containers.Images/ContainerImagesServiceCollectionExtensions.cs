@@ -93,6 +93,13 @@ public static class ContainerImagesServiceCollectionExtensions
             sp.GetService<TimeProvider>(),
             sp.GetService<ILogger<ContainerEngine>>()));
         services.TryAddSingleton<IImageUsage>(sp => new EngineImageUsage(sp.GetRequiredService<ContainerEngine>()));
+        // The Dockerfile builder on the engine and the images; with AddContainerRegistry it pulls missing base images.
+        services.TryAddSingleton(sp => new Containers.Images.Build.DockerfileBuilder(
+            sp.GetRequiredService<ContainerEngine>(),
+            sp.GetRequiredService<LocalImages>(),
+            sp.GetService<Containers.Images.Registry.RegistryClient>(),
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILogger<Containers.Images.Build.DockerfileBuilder>>()));
         return services;
     }
 

@@ -18,12 +18,15 @@ public static class ContainerRegistryServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="RegistryClient"/> with <see cref="RegistryOptions"/>: one client, one
     /// <see cref="HttpClient"/>, its handler chain being <see cref="RetryHandler"/>, the
-    /// authentication handler keyed <see cref="AuthenticationHandlerKey"/> when there is one, then the sockets.
+    /// authentication handler keyed <see cref="AuthenticationHandlerKey"/>, then the sockets. The
+    /// authentication is <see cref="RegistryAuthServiceCollectionExtensions.AddRegistryAuth"/>'s
+    /// (credentials from Docker's <c>config.json</c>) unless another handler or provider is registered first.
     /// </summary>
     public static IServiceCollection AddContainerRegistry(this IServiceCollection services, Action<RegistryOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddContainerImages();
+        services.AddRegistryAuth();
         var options = services.AddOptions<RegistryOptions>();
         if (configure is not null)
         {

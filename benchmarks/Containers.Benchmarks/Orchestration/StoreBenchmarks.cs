@@ -1,119 +1,38 @@
-using System.Globalization;
 using BenchmarkDotNet.Attributes;
-using Containers.Orchestration.Api;
-using Containers.Orchestration.Api.Core;
 using Containers.Orchestration.Store;
 using Containers.Orchestration.Store.Embedded;
 
 namespace Containers.Benchmarks.Orchestration;
 
 /// <summary>
-/// The embedded store's writes and watch fan-out, in memory and with the write-ahead log (fsync per
-/// commit batch, as in production).
+/// The embedded store's writes and watch fan-out (<see cref="StoreWorkload"/>), in memory and with
+/// the write-ahead log (fsync per commit batch, as in production).
 /// </summary>
 /// <remarks>
-/// <para>
-/// Create stores a new ConfigMap per call; Update replaces one ConfigMap unconditionally (no
-/// conflict retries in the measurement). Each measures one write end to end: the copy that isolates
-/// the caller's object, the lock, the log append, handing the change to <see cref="Watchers"/>
-/// watchers of its namespace (which drain in the background, as informers do) and, with the log,
-/// waiting for the fsync.
-/// </para>
-/// <para>
-/// WatchFanOut writes <see cref="Batch"/> ConfigMaps while <see cref="Watchers"/> watchers each drain
-/// their own watch, and returns when every watcher has seen every write: the cost of delivering
-/// writes to many informers. Writes are sequential, so with the log each waits for its own fsync.
-/// </para>
+/// Each write is measured end to end: the copy that isolates the caller's object, the lock, the log
+/// append, handing the change to the watchers of its namespace and, with the log, waiting for the fsync.
 /// </remarks>
 [MemoryDiagnoser]
-public class StoreBenchmarks
+public class StoreBenchmarks : StoreWorkload
 {
-    private const int Batch = 100;
-    private static readonly ResourceType ConfigMaps = ResourceRegistry.Default.Get<ConfigMap>();
-
-    private readonly CancellationTokenSource _stop = new();
-    private readonly List<Task> _informers = [];
-    private EmbeddedStateStore _store = null!;
     private string? _directory;
-    private KubeObject _updated = null!;
-    private int _next;
 
     [Params("memory", "wal")]
     public string Store { get; set; } = "memory";
 
-    [Params(1, 16)]
-    public int Watchers { get; set; }
-
-    [GlobalSetup]
-    public async Task SetUpAsync()
+    protected override async Task<IStateStore> OpenStoreAsync()
     {
         _directory = Store == "wal" ? Directory.CreateTempSubdirectory("store-bench-").FullName : null;
-        _store = await EmbeddedStateStore.OpenAsync(new EmbeddedStateStoreOptions { DataDirectory = _directory, WatchBufferSize = 100_000 });
-        _updated = await _store.CreateAsync(NewConfigMap("updated"));
-        _updated = _updated with { Metadata = _updated.Metadata with { ResourceVersion = null } };
-        for (var i = 0; i < Watchers; i++)
-        {
-            _informers.Add(InformAsync(_stop.Token));
-        }
+        return await EmbeddedStateStore.OpenAsync(new EmbeddedStateStoreOptions { DataDirectory = _directory, WatchBufferSize = 100_000 });
     }
 
-    [GlobalCleanup]
-    public async Task CleanUpAsync()
+    protected override Task CloseStoreAsync()
     {
-        await _stop.CancelAsync();
-        await Task.WhenAll(_informers.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
-        _stop.Dispose();
-        await _store.DisposeAsync();
         if (_directory is not null)
         {
             Directory.Delete(_directory, recursive: true);
         }
+
+        return Task.CompletedTask;
     }
-
-    [Benchmark]
-    public ValueTask<KubeObject> Create() => _store.CreateAsync(NewConfigMap("cm-" + Interlocked.Increment(ref _next).ToString(CultureInfo.InvariantCulture)));
-
-    [Benchmark]
-    public ValueTask<KubeObject> Update() => _store.UpdateAsync(_updated);
-
-    [Benchmark(OperationsPerInvoke = Batch)]
-    public async Task WatchFanOut()
-    {
-        using var cancel = new CancellationTokenSource();
-        var start = (await _store.ListAsync(ConfigMaps, "fan-out", new ListOptions { Limit = 1 })).ResourceVersion;
-        var watchers = Enumerable.Range(0, Watchers).Select(_ => DrainAsync(start, cancel.Token)).ToArray();
-        var prefix = "fan-" + Interlocked.Increment(ref _next).ToString(CultureInfo.InvariantCulture) + "-";
-        for (var i = 0; i < Batch; i++)
-        {
-            await _store.CreateAsync(NewConfigMap(prefix + i.ToString(CultureInfo.InvariantCulture), "fan-out"));
-        }
-
-        await Task.WhenAll(watchers);
-    }
-
-    /// <summary>A watcher of the namespace Create and Update write to, reading everything as it comes.</summary>
-    private async Task InformAsync(CancellationToken cancellationToken)
-    {
-        await foreach (var _ in _store.WatchAsync(ConfigMaps, "default", cancellationToken: cancellationToken))
-        {
-        }
-    }
-
-    private async Task DrainAsync(string from, CancellationToken cancellationToken)
-    {
-        var seen = 0;
-        await foreach (var _ in _store.WatchAsync(ConfigMaps, "fan-out", new WatchOptions { ResourceVersion = from }, cancellationToken))
-        {
-            if (++seen == Batch)
-            {
-                return;
-            }
-        }
-    }
-
-    private static ConfigMap NewConfigMap(string name, string ns = "default") => new()
-    {
-        Metadata = new ObjectMeta { Namespace = ns, Name = name, Labels = new Dictionary<string, string> { ["app"] = "bench" } },
-        Data = new Dictionary<string, string> { ["config.yaml"] = "replicas: 3\nimage: nginx:1.25\n" },
-    };
 }

@@ -4,6 +4,8 @@ using Containers.Cli.Output;
 using Containers.Errors;
 using Containers.Images;
 using Containers.Images.Registry;
+using Containers.Images.Registry.Auth;
+using Containers.Images.Registry.Auth.Docker;
 
 namespace Containers.Cli.Commands;
 
@@ -87,12 +89,11 @@ internal static class RegistryCommands
     };
 
     /// <summary>
-    /// The registry client of one command: the root's settings plus the command line's. Anonymous
-    /// until the authentication handler (Registry/Auth) is merged; it goes in as the client's
-    /// <c>authentication</c> handler here.
+    /// The registry client of one command: the root's settings plus the command line's, with the
+    /// credentials <c>containers login</c> (or docker's) stored in Docker's config.json.
     /// </summary>
-    private static RegistryClient CreateClient(string root, string[]? insecureRegistries) =>
-        new(RegistryConfig.Options(root, insecureRegistries ?? []), authentication: null);
+    public static RegistryClient CreateClient(string root, string[]? insecureRegistries) =>
+        new(RegistryConfig.Options(root, insecureRegistries ?? []), new RegistryAuthHandler(new DockerConfigCredentialProvider()));
 
     private static async Task<Digest?> CurrentTargetAsync(LocalImages images, ImageReference name, CancellationToken cancellationToken)
     {

@@ -1,7 +1,7 @@
 namespace Containers.Errors;
 
 /// <summary>A value given by the caller, or read from outside, breaks a rule.</summary>
-public sealed class InvalidArgumentException : ContainersException
+public class InvalidArgumentException : ContainersException
 {
     public InvalidArgumentException(string message, Exception? innerException = null)
         : base(message, innerException)

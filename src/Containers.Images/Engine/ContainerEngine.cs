@@ -392,7 +392,6 @@ public sealed partial class ContainerEngine : IAsyncDisposable
         RootfsFiles.EnsureDirectory(rootfs, workingDir);
         var hostname = run.Hostname ?? id[..12];
         var defaults = OciSpecDefaults.Create();
-        var root = user.Uid == 0;
         return defaults with
         {
             Process = defaults.Process! with
@@ -402,19 +401,21 @@ public sealed partial class ContainerEngine : IAsyncDisposable
                 Env = ImageConfigMerge.Env(image?.Env, run.Env, hostname, user.Home),
                 Cwd = workingDir,
                 User = new OciUser { Uid = user.Uid, Gid = user.Gid, AdditionalGids = user.AdditionalGids.Count > 0 ? user.AdditionalGids : null },
-                // Docker's default set; a non-root user starts with none effective, as Docker does.
-                Capabilities = new OciCapabilities
-                {
-                    Bounding = DockerCapabilities,
-                    Effective = root ? DockerCapabilities : [],
-                    Permitted = root ? DockerCapabilities : [],
-                },
+                Capabilities = CapabilitiesFor(user.Uid),
             },
             Root = new OciRoot { Path = rootfs, Readonly = run.ReadOnlyRootfs },
             Hostname = hostname,
             Linux = defaults.Linux! with { Resources = Resources(run, defaults.Linux.Resources) },
         };
     }
+
+    /// <summary>Docker's default set; a non-root user starts with none effective, as Docker does.</summary>
+    internal static OciCapabilities CapabilitiesFor(uint uid) => new()
+    {
+        Bounding = DockerCapabilities,
+        Effective = uid == 0 ? DockerCapabilities : [],
+        Permitted = uid == 0 ? DockerCapabilities : [],
+    };
 
     private static OciResources? Resources(ContainerRunSpec run, OciResources? defaults)
     {

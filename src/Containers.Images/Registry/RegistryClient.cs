@@ -88,6 +88,12 @@ public sealed partial class RegistryClient : IDisposable
         HttpMessageHandler inner = sockets;
         if (authentication is not null)
         {
+            // The registry's token realm may be plain HTTP only on a host the user marked insecure.
+            if (authentication is Auth.RegistryAuthHandler auth && auth.InsecureHosts.Count == 0)
+            {
+                auth.InsecureHosts = [.. options.InsecureRegistries];
+            }
+
             authentication.InnerHandler = sockets;
             inner = authentication;
         }

@@ -1,3 +1,5 @@
+using Containers.Orchestration.Controllers.Autoscaling;
+using Containers.Orchestration.Controllers.Batch;
 using Containers.Orchestration.Controllers.DaemonSets;
 using Containers.Orchestration.Controllers.Deployments;
 using Containers.Orchestration.Controllers.NodeLifecycle;
@@ -19,12 +21,19 @@ public static class BuiltInControllers
     public const string Scheduler = "scheduler";
 
     /// <summary>
-    /// Adds the workload controllers, node lifecycle and taint eviction, and (unless
-    /// <paramref name="withScheduler"/> is false, for a scheduler that runs apart) the scheduler.
+    /// Adds the workload controllers, the batch controllers (job, cronjob, ttl-after-finished), node
+    /// lifecycle and taint eviction, the autoscaler when a <paramref name="metrics"/> source is given,
+    /// and (unless <paramref name="withScheduler"/> is false, for a scheduler that runs apart) the scheduler.
     /// </summary>
-    public static ControllerManager AddBuiltInControllers(this ControllerManager manager, bool withScheduler = true, NodeLifecycleOptions? nodeLifecycle = null, SchedulerOptions? scheduler = null)
+    public static ControllerManager AddBuiltInControllers(this ControllerManager manager, bool withScheduler = true, NodeLifecycleOptions? nodeLifecycle = null, SchedulerOptions? scheduler = null, IMetricsSource? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(manager);
+        manager.AddBatchControllers();
+        if (metrics is not null)
+        {
+            manager.AddAutoscalingControllers(metrics);
+        }
+
         manager.Add(ReplicaSet, ctx => new ReplicaSetController(ctx), workers: 5);
         manager.Add(Deployment, ctx => new DeploymentController(ctx), workers: 5);
         manager.Add(StatefulSet, ctx => new StatefulSetController(ctx), workers: 5);

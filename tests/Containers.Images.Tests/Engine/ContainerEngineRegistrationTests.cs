@@ -47,11 +47,13 @@ public sealed class ContainerEngineRegistrationTests
             {
                 var engine = provider.GetRequiredService<ContainerEngine>();
                 var images = provider.GetRequiredService<LocalImages>();
+                var builder = provider.GetRequiredService<Containers.Images.Build.DockerfileBuilder>();
 
                 Assert.Multiple(async () =>
                 {
                     Assert.That(await engine.ListAsync(), Is.Empty);
                     Assert.That(await images.ListAsync(), Is.Empty);
+                    Assert.That(provider.GetRequiredService<Containers.Images.Build.DockerfileBuilder>(), Is.SameAs(builder));
                     Assert.That(provider.GetRequiredService<IOptions<Containers.Images.Content.ContentStoreOptions>>().Value.Root, Is.EqualTo(Path.Combine(root, "content")));
                     Assert.That(provider.GetRequiredService<IOptions<SnapshotterOptions>>().Value.Root, Is.EqualTo(Path.Combine(root, "snapshots")));
                 });

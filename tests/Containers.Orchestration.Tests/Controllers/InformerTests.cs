@@ -107,7 +107,7 @@ public sealed class InformerTests
     }
 
     /// <summary>A client whose watches can be made to fail with Gone, and whose lists can be held.</summary>
-    private sealed class InterruptibleClient(IApiClient inner) : IApiClient, IDisposable
+    private sealed class InterruptibleClient(IApiClient inner) : DelegatingApiClient(inner), IDisposable
     {
         private volatile TaskCompletionSource _listGate = Open();
         private volatile CancellationTokenSource _break = new();
@@ -117,8 +117,6 @@ public sealed class InformerTests
         public int Watches => Volatile.Read(ref _watches);
 
         public int ListsWaiting => Volatile.Read(ref _listsWaiting);
-
-        public ResourceRegistry Registry => inner.Registry;
 
         public void Dispose() => _break.Dispose();
 
@@ -133,20 +131,20 @@ public sealed class InformerTests
             old.Cancel();
         }
 
-        public async ValueTask<ListResult> ListAsync(ResourceType type, string? @namespace, ListOptions? options = null, CancellationToken cancellationToken = default)
+        public override async ValueTask<ListResult> ListAsync(ResourceType type, string? @namespace, ListOptions? options = null, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _listsWaiting);
             await _listGate.Task.WaitAsync(cancellationToken);
             Interlocked.Decrement(ref _listsWaiting);
-            return await inner.ListAsync(type, @namespace, options, cancellationToken);
+            return await Inner.ListAsync(type, @namespace, options, cancellationToken);
         }
 
-        public async IAsyncEnumerable<WatchEvent> WatchAsync(ResourceType type, string? @namespace, WatchOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        public override async IAsyncEnumerable<WatchEvent> WatchAsync(ResourceType type, string? @namespace, WatchOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _watches);
             var broken = _break.Token;
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, broken);
-            var events = inner.WatchAsync(type, @namespace, options, linked.Token).GetAsyncEnumerator(linked.Token);
+            var events = Inner.WatchAsync(type, @namespace, options, linked.Token).GetAsyncEnumerator(linked.Token);
             try
             {
                 while (true)
@@ -174,21 +172,6 @@ public sealed class InformerTests
                 await events.DisposeAsync();
             }
         }
-
-        public ValueTask<KubeObject?> GetAsync(ResourceType type, NamespacedName name, CancellationToken cancellationToken = default) => inner.GetAsync(type, name, cancellationToken);
-
-        public ValueTask<T> CreateAsync<T>(T obj, CancellationToken cancellationToken = default)
-            where T : KubeObject => inner.CreateAsync(obj, cancellationToken);
-
-        public ValueTask<T> UpdateAsync<T>(T obj, CancellationToken cancellationToken = default)
-            where T : KubeObject => inner.UpdateAsync(obj, cancellationToken);
-
-        public ValueTask<T> UpdateStatusAsync<T>(T obj, CancellationToken cancellationToken = default)
-            where T : KubeObject => inner.UpdateStatusAsync(obj, cancellationToken);
-
-        public ValueTask DeleteAsync(ResourceType type, NamespacedName name, DeleteOptions? options = null, CancellationToken cancellationToken = default) => inner.DeleteAsync(type, name, options, cancellationToken);
-
-        public ValueTask BindAsync(NamespacedName pod, string podUid, string nodeName, CancellationToken cancellationToken = default) => inner.BindAsync(pod, podUid, nodeName, cancellationToken);
 
         private static TaskCompletionSource Open()
         {

@@ -8,14 +8,21 @@ internal static class AtomicFile
     /// <summary>
     /// Replaces <paramref name="path"/> with <paramref name="content"/>. Readers see the old or the new
     /// file, never a mix; without <paramref name="durable"/> the fsyncs are skipped, so a power cut
-    /// may bring the old content back.
+    /// may bring the old content back. A <paramref name="mode"/> is the new file's permissions from
+    /// its first byte on (0600 for secrets), not set after the content is there.
     /// </summary>
-    public static void Write(string path, ReadOnlySpan<byte> content, bool durable = true)
+    public static void Write(string path, ReadOnlySpan<byte> content, bool durable = true, UnixFileMode? mode = null)
     {
         var (directory, temp) = Prepare(path);
         try
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (mode is { } permissions)
+            {
+                options.UnixCreateMode = permissions;
+            }
+
+            using (var file = new FileStream(temp, options))
             {
                 file.Write(content);
                 if (durable)

@@ -85,6 +85,9 @@ public sealed partial class LocalImages
     /// <summary>The names of the images.</summary>
     public IImageStore Names { get; }
 
+    /// <summary>The leases the store's collector honours (a build holds its layers with one).</summary>
+    internal ILeaseManager Leases => _leases;
+
     /// <summary>Where imports, commits and loads stage their files before the blobs go into <see cref="Content"/>.</summary>
     public string TemporaryDirectory { get; }
 

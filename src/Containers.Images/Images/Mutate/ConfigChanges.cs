@@ -175,7 +175,7 @@ public static class ConfigChanges
     }
 
     /// <summary>A port, a port with its protocol, or a range of them (<c>8000-8002/udp</c>).</summary>
-    private static IEnumerable<string> Ports(string line, string word)
+    internal static IEnumerable<string> Ports(string line, string word)
     {
         var slash = word.IndexOf('/', StringComparison.Ordinal);
         var numbers = slash < 0 ? word : word[..slash];

@@ -13,6 +13,9 @@ public sealed record DeleteOptions
 
     public Preconditions? Preconditions { get; init; }
 
+    /// <summary>Run every check and return what the delete would do, without doing it (<c>?dryRun=All</c>).</summary>
+    public bool DryRun { get; init; }
+
     /// <summary>Delete at once, skipping the grace period (<c>--grace-period=0 --force</c>).</summary>
     public static DeleteOptions Now { get; } = new() { GracePeriodSeconds = 0 };
 }

@@ -9,6 +9,7 @@ using Containers.Orchestration.Nodes;
 using Containers.Orchestration.Nodes.Fake;
 using Containers.Orchestration.Store;
 using Containers.Orchestration.Store.Embedded;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Containers.Orchestration.Tests.Controllers.Testing;
@@ -27,11 +28,13 @@ internal sealed class VirtualCluster : IAsyncDisposable
     private readonly List<NodeAgent> _agents = [];
     private Task? _manager;
 
-    private VirtualCluster(long tolerationSeconds)
+    private VirtualCluster(long tolerationSeconds, Func<IApiClient, IApiClient>? wrapClient, ILoggerFactory? loggerFactory)
     {
+        Time.SetLocalTimeZone(TimeZoneInfo.Utc);
         Store = EmbeddedStateStore.CreateInMemory(timeProvider: Time);
         Client = new StoreApiClient(Store, Time, [DefaultTolerationSeconds.Admission(tolerationSeconds)]);
-        Manager = new ControllerManager(Client, new InProcessLeaderElector(), timeProvider: Time);
+        ManagerClient = wrapClient?.Invoke(Client) ?? Client;
+        Manager = new ControllerManager(ManagerClient, new InProcessLeaderElector(), timeProvider: Time, loggerFactory: loggerFactory);
     }
 
     public FakeTimeProvider Time { get; } = new(Epoch);
@@ -40,15 +43,26 @@ internal sealed class VirtualCluster : IAsyncDisposable
 
     public StoreApiClient Client { get; }
 
+    /// <summary>What the controllers read and write through: <see cref="Client"/>, or what wraps it.</summary>
+    public IApiClient ManagerClient { get; }
+
     public ControllerManager Manager { get; }
 
     public IReadOnlyList<NodeAgent> Agents => _agents;
 
     /// <summary>Starts a cluster whose manager runs the controllers <paramref name="configure"/> adds.</summary>
-    public static async Task<VirtualCluster> StartAsync(Action<ControllerManager> configure, long tolerationSeconds = DefaultTolerationSeconds.DefaultSeconds)
+    public static Task<VirtualCluster> StartAsync(Action<ControllerManager> configure, long tolerationSeconds = DefaultTolerationSeconds.DefaultSeconds) =>
+        StartConfiguredAsync(cluster => configure(cluster.Manager), tolerationSeconds);
+
+    /// <summary>
+    /// Starts a cluster that <paramref name="configure"/> sets up before its manager leads; the
+    /// controllers go through what <paramref name="wrapClient"/> makes of the client (one that
+    /// records calls, say) and log to <paramref name="loggerFactory"/>.
+    /// </summary>
+    public static async Task<VirtualCluster> StartConfiguredAsync(Action<VirtualCluster> configure, long tolerationSeconds = DefaultTolerationSeconds.DefaultSeconds, Func<IApiClient, IApiClient>? wrapClient = null, ILoggerFactory? loggerFactory = null)
     {
-        var cluster = new VirtualCluster(tolerationSeconds);
-        configure(cluster.Manager);
+        var cluster = new VirtualCluster(tolerationSeconds, wrapClient, loggerFactory);
+        configure(cluster);
         cluster._manager = cluster.Manager.RunAsync(cluster._stop.Token);
         await cluster.Manager.WaitUntilLeadingAsync().WaitAsync(TimeSpan.FromSeconds(20));
         return cluster;
