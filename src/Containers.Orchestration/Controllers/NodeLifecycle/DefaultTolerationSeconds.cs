@@ -25,8 +25,9 @@ public static class DefaultTolerationSeconds
         var changed = false;
         foreach (var key in new[] { WellKnownTaints.NotReady, WellKnownTaints.Unreachable })
         {
-            var taint = new Taint { Key = key, Effect = TaintEffect.NoExecute };
-            if (!tolerations.Any(t => t.Tolerates(taint)))
+            // Kubernetes' test: any toleration of the key (or of every key) for NoExecute (or every
+            // effect) counts, whatever its operator and value.
+            if (!tolerations.Any(t => (string.IsNullOrEmpty(t.Key) || t.Key == key) && (string.IsNullOrEmpty(t.Effect) || t.Effect == TaintEffect.NoExecute)))
             {
                 tolerations.Add(new Toleration { Key = key, Operator = "Exists", Effect = TaintEffect.NoExecute, TolerationSeconds = seconds });
                 changed = true;

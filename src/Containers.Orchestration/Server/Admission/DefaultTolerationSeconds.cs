@@ -23,30 +23,6 @@ internal sealed class DefaultTolerationSeconds : IMutatingAdmissionHook
             return ValueTask.FromResult(request.Object!);
         }
 
-        var notReady = pod.Spec.Tolerations.Any(t => Tolerates(t, NotReadyTaint));
-        var unreachable = pod.Spec.Tolerations.Any(t => Tolerates(t, UnreachableTaint));
-        if (notReady && unreachable)
-        {
-            return ValueTask.FromResult<KubeObject>(pod);
-        }
-
-        var tolerations = pod.Spec.Tolerations.ToList();
-        if (!notReady)
-        {
-            tolerations.Add(Toleration(NotReadyTaint));
-        }
-
-        if (!unreachable)
-        {
-            tolerations.Add(Toleration(UnreachableTaint));
-        }
-
-        return ValueTask.FromResult<KubeObject>(pod with { Spec = pod.Spec with { Tolerations = tolerations } });
+        return ValueTask.FromResult(Controllers.NodeLifecycle.DefaultTolerationSeconds.Admit(pod, DefaultSeconds));
     }
-
-    private static bool Tolerates(Toleration t, string key) =>
-        (string.IsNullOrEmpty(t.Key) || t.Key == key) && (string.IsNullOrEmpty(t.Effect) || t.Effect == "NoExecute");
-
-    private static Toleration Toleration(string key) =>
-        new() { Key = key, Operator = "Exists", Effect = "NoExecute", TolerationSeconds = DefaultSeconds };
 }

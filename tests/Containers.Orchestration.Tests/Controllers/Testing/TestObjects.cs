@@ -39,7 +39,7 @@ internal static class TestObjects
     {
         Spec = template.Spec with
         {
-            Containers = [.. template.Spec.Containers.Select(c => c with { ReadinessProbe = new Probe { PeriodSeconds = periodSeconds } })],
+            Containers = [.. template.Spec.Containers.Select(c => c with { ReadinessProbe = new Probe { Exec = new ExecAction { Command = ["cat", "/tmp/ready"] }, PeriodSeconds = periodSeconds } })],
         },
     };
 
