@@ -27,6 +27,7 @@ internal static class ContainersCli
             ("image", () => ImageCommand.Create(output)),
             ("layer", () => LayerCommand.Create(output)),
             ("runtime", () => RuntimeCommand.Create(output)),
+            ("cluster", () => Commands.Cluster.ClusterCommand.Create(cli)),
         ];
 
         // Start-up is part of every `containers run`: build only the command asked for (all of

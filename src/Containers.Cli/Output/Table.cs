@@ -5,12 +5,14 @@ namespace Containers.Cli.Output;
 /// <summary>
 /// A table as docker prints it (Go's tabwriter with a minimum width of 10 and 3 spaces of
 /// padding): each column as wide as its widest cell plus 3, at least 10, and the last not padded.
+/// kubectl's tables use a minimum width of 6 (<see cref="MinimumWidth"/>).
 /// </summary>
 internal sealed class Table(params string[] headers)
 {
     private const int Padding = 3;
-    private const int MinimumWidth = 10;
     private readonly List<string[]> _rows = [headers];
+
+    public int MinimumWidth { get; init; } = 10;
 
     public void Add(params string[] cells)
     {
