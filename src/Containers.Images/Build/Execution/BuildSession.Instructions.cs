@@ -84,7 +84,7 @@ internal sealed partial class BuildSession
                 var shellArgs = shell.Shell.ToArray();
                 return Config(state, "SHELL " + BuildHistory.Plain(shellArgs), c => c with { Shell = shellArgs });
             case HealthcheckInstruction check:
-                var health = Healthcheck(state.Config, check);
+                var health = Healthcheck(check);
                 return Config(state, "HEALTHCHECK " + BuildHistory.Quoted(health.Test ?? []), c => c with { Healthcheck = health });
             case OnBuildInstruction onBuild:
                 return Config(state, "ONBUILD " + onBuild.TriggerText, c => c with { OnBuild = [.. c.OnBuild ?? [], onBuild.TriggerText] });
@@ -156,7 +156,7 @@ internal sealed partial class BuildSession
         _ => throw new InvalidArgumentException("a command is neither shell nor exec form"),
     };
 
-    private static HealthConfig Healthcheck(ContainerConfig config, HealthcheckInstruction check)
+    private static HealthConfig Healthcheck(HealthcheckInstruction check)
     {
         if (check.IsNone)
         {
@@ -169,7 +169,6 @@ internal sealed partial class BuildSession
             ShellOrExec.Exec exec => ["CMD", .. exec.Arguments],
             _ => throw new InvalidArgumentException("HEALTHCHECK has no command"),
         };
-        _ = config;
         return new HealthConfig
         {
             Test = test,
