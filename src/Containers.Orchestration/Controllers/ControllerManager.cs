@@ -44,6 +44,9 @@ public sealed partial class ControllerManager
     /// <summary>True while this manager leads and its controllers run.</summary>
     public bool IsLeading => _term is not null;
 
+    /// <summary>The names of the controllers added, which run in every term of leading.</summary>
+    public IReadOnlyList<string> Names => [.. _registrations.Select(r => r.Name)];
+
     /// <summary>The controllers of the current term (empty while not leading).</summary>
     public IReadOnlyList<Controller> Controllers => _term?.Controllers ?? [];
 

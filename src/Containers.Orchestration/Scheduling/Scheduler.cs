@@ -23,6 +23,9 @@ public sealed partial class Scheduler : IReconciler
 {
     public const string DefaultSchedulerName = "default-scheduler";
 
+    /// <summary>Why a pod waits when there are no nodes at all.</summary>
+    public const string NoNodesAvailableMessage = "no nodes available to schedule pods";
+
     private readonly ControllerContext _context;
     private readonly SchedulerOptions _options;
     private readonly IReadOnlyList<IFilterPlugin> _filters;
@@ -148,11 +151,17 @@ public sealed partial class Scheduler : IReconciler
 
     /// <summary>
     /// Kubernetes' FitError message: <c>0/N nodes are available: </c>, then each reason with the
-    /// number of nodes it rejected, sorted as strings and joined with ", ", then ".".
+    /// number of nodes it rejected, sorted as strings and joined with ", ", then "."; with no nodes
+    /// at all, kube-scheduler's ErrNoNodesAvailable.
     /// </summary>
     public static string UnschedulableMessage(int nodeCount, IReadOnlyDictionary<string, int> reasons)
     {
         ArgumentNullException.ThrowIfNull(reasons);
+        if (nodeCount == 0)
+        {
+            return NoNodesAvailableMessage;
+        }
+
         var histogram = reasons.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Value} {r.Key}")).Order(StringComparer.Ordinal);
         return string.Create(CultureInfo.InvariantCulture, $"0/{nodeCount} nodes are available: {string.Join(", ", histogram)}.");
     }

@@ -133,9 +133,11 @@ public sealed partial class ApiServer
             {
                 return await WriteAsync(type, key, old, next, cancellationToken).ConfigureAwait(false);
             }
-            catch (ConflictException) when (string.IsNullOrEmpty(requestedVersion) && attempt < MaxRetries)
+            catch (ConflictException) when (attempt < MaxRetries)
             {
-                // Someone wrote in between; compute the change again from what they wrote.
+                // Someone wrote in between; compute the change again from what they wrote. A request
+                // that named the version it read then fails the check above; a patch (whose result
+                // carries the stored version unless the patch names one) applies to the newer object.
             }
             catch (ConflictException e)
             {

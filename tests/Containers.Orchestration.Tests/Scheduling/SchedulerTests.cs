@@ -161,6 +161,12 @@ public sealed class SchedulerTests
         Assert.That(message, Is.EqualTo("0/12 nodes are available: 10 node(s) were unschedulable, 11 Insufficient cpu, 2 Insufficient memory."));
     }
 
+    [Test]
+    public void UnschedulableMessage_WithNoNodes_IsKubeSchedulersNoNodesAvailable()
+    {
+        Assert.That(Scheduler.UnschedulableMessage(0, new Dictionary<string, int>()), Is.EqualTo("no nodes available to schedule pods"));
+    }
+
     private static Pod WithRequests(Pod pod, string cpu, string memory) => pod with
     {
         Spec = pod.Spec with

@@ -93,6 +93,15 @@ internal static class ApplyCommand
 
         var lastApplied = live.Metadata.Annotations.TryGetValue(LastAppliedAnnotation, out var last) ? JsonNode.Parse(last) : null;
         var patch = JsonPatches.ThreeWay(lastApplied, modified);
+
+        // As kubectl: a patch that changes nothing is not sent. Deciding by the resourceVersion alone
+        // would call "configured" what a controller's own write moved in the meantime.
+        var current = JsonNode.Parse(KubeJson.SerializeToUtf8Bytes(live))!;
+        if (JsonNode.DeepEquals(JsonPatches.Apply(PatchType.StrategicMerge, current, patch), current))
+        {
+            return "unchanged";
+        }
+
         var patched = await client.PatchAsync(type, manifest.Key, PatchType.StrategicMerge, System.Text.Encoding.UTF8.GetBytes(patch.ToJsonString()), cancellationToken: cancellationToken).ConfigureAwait(false);
         return patched.Metadata.ResourceVersion == live.Metadata.ResourceVersion ? "unchanged" : "configured";
     }

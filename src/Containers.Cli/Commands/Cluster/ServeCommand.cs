@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Containers.Errors;
+using Containers.Orchestration.Controllers;
+using Containers.Orchestration.Controllers.Autoscaling;
 using Containers.Orchestration.Server;
 using Containers.Orchestration.Server.Authentication;
 using Containers.Orchestration.Server.Http;
@@ -11,10 +13,15 @@ using Microsoft.Extensions.Logging;
 namespace Containers.Cli.Commands.Cluster;
 
 /// <summary>
-/// <c>containers cluster serve</c>: the control plane in this process (API server with its garbage
-/// collector and namespace controller, controller manager) over the embedded store under
-/// <c>--root</c> (in <c>cluster/store</c>) or over etcd (<c>--etcd URL</c>), serving the Kubernetes API over HTTP on 127.0.0.1 or a unix socket, until SIGINT
-/// or SIGTERM. Every request needs a bearer token from <c>--token-file</c>.
+/// <c>containers cluster serve</c>: the whole control plane in this process, over the embedded store
+/// under <c>--root</c> (in <c>cluster/store</c>) or over etcd (<c>--etcd URL</c>): the API server
+/// (with its garbage collector, namespace deletion and the end of graceful deletions), serving the
+/// Kubernetes API over HTTP on 127.0.0.1 or a unix socket, and the controller manager with every
+/// built-in controller, the scheduler and node lifecycle among them, until SIGINT or SIGTERM. The
+/// controller manager acts only while it leads: on etcd, several servers may share the state and one
+/// of them, elected through an etcd lease, runs the controllers. Every request needs a bearer token
+/// from <c>--token-file</c>. No node agent runs here: pods are scheduled onto the nodes registered
+/// through the API, and run where those nodes' agents run them.
 /// </summary>
 internal static class ServeCommand
 {
@@ -24,7 +31,7 @@ internal static class ServeCommand
         var listen = new Option<string?>("--listen") { Description = "The address and port to serve on (default: 127.0.0.1:6443; port 0 picks one)" };
         var socket = new Option<string?>("--socket") { Description = "Serve on this unix socket instead of TCP" };
         var tokens = new Option<string>("--token-file") { Description = "Bearer tokens, one per line: token,user,uid,\"group1,group2\" (kube-apiserver's format)", Required = true };
-        var command = new Command("serve", "Run the control plane and serve the Kubernetes API") { etcd, listen, socket, tokens };
+        var command = new Command("serve", "Run the control plane (API server, controller manager, scheduler) and serve the Kubernetes API") { etcd, listen, socket, tokens };
         command.SetAction(async (result, cancellationToken) =>
         {
             if (result.GetValue(listen) is not null && result.GetValue(socket) is not null)
@@ -47,7 +54,7 @@ internal static class ServeCommand
                 var options = new ControlPlaneOptions
                 {
                     // On etcd, several servers may share the state: one controller manager acts.
-                    LeaderElector = store is EtcdStateStore shared ? new EtcdLeaderElector(shared) : null,
+                    LeaderElector = store is EtcdStateStore shared ? new EtcdLeaderElector(shared, logger: loggers.CreateLogger<EtcdLeaderElector>()) : null,
                     Http = new ApiHttpServerOptions
                     {
                         Authenticator = authenticator,
@@ -55,10 +62,15 @@ internal static class ServeCommand
                         Endpoint = ApiHttpServer.ParseEndpoint(result.GetValue(listen) ?? "127.0.0.1:6443"),
                     },
                 };
+
+                // No metrics pipeline yet: the autoscaler holds targets within their bounds and says why it cannot do more.
+                options.Controllers.Add(manager => manager.AddBuiltInControllers(metrics: NoMetricsSource.Instance));
                 var plane = await ControlPlane.StartAsync(store, options, loggerFactory: loggers, cancellationToken: cancellationToken).ConfigureAwait(false);
                 await using (plane.ConfigureAwait(false))
                 {
                     await cli.Output.WriteLineAsync($"Serving the Kubernetes API on {plane.Http!.Address} (state in {store})").ConfigureAwait(false);
+                    var election = store is EtcdStateStore ? "an etcd lease" : "an in-process lock";
+                    await cli.Output.WriteLineAsync($"Controller manager (leader election through {election}): {string.Join(", ", plane.Controllers.Names)}").ConfigureAwait(false);
                     await cli.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
                     try
                     {

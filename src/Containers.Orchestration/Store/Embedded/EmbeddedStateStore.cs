@@ -31,6 +31,7 @@ public sealed partial class EmbeddedStateStore : IStateStore, ICompactableStore
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim? _pendingWrites;
+    private DataDirectoryLock? _directoryLock;
     private WriteAheadLog? _log;
     private long _revision;
     private bool _disposed;
@@ -76,7 +77,7 @@ public sealed partial class EmbeddedStateStore : IStateStore, ICompactableStore
     /// Opens a store: in memory when <see cref="EmbeddedStateStoreOptions.DataDirectory"/> is null,
     /// else from that directory (created if missing), replaying its snapshot and log.
     /// </summary>
-    /// <exception cref="FailedPreconditionException">The snapshot is damaged, or holds a kind the registry does not know.</exception>
+    /// <exception cref="FailedPreconditionException">Another store holds the directory, or the snapshot is damaged, or holds a kind the registry does not know.</exception>
     public static async ValueTask<EmbeddedStateStore> OpenAsync(
         EmbeddedStateStoreOptions? options = null,
         ResourceRegistry? registry = null,
@@ -88,7 +89,16 @@ public sealed partial class EmbeddedStateStore : IStateStore, ICompactableStore
         var store = new EmbeddedStateStore(options, registry ?? ResourceRegistry.Default, timeProvider ?? TimeProvider.System, (ILogger?)logger ?? NullLogger.Instance);
         if (options.DataDirectory is { } directory)
         {
-            await Task.Run(() => store.Recover(directory), cancellationToken).ConfigureAwait(false);
+            store._directoryLock = DataDirectoryLock.Acquire(directory);
+            try
+            {
+                await Task.Run(() => store.Recover(directory), cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await store.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
         }
 
         return store;
@@ -394,6 +404,7 @@ public sealed partial class EmbeddedStateStore : IStateStore, ICompactableStore
             await _log.DisposeAsync().ConfigureAwait(false);
         }
 
+        _directoryLock?.Dispose();
         _pendingWrites?.Dispose();
     }
 

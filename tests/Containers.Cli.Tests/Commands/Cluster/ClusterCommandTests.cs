@@ -2,6 +2,9 @@ using System.Text.Json;
 using Containers.Cli.Commands.Cluster;
 using Containers.Orchestration.Api;
 using Containers.Orchestration.Api.Apps;
+using Containers.Orchestration.Api.Core;
+using Containers.Orchestration.Nodes;
+using Containers.Orchestration.Nodes.Fake;
 using Containers.Orchestration.Server.Http;
 
 namespace Containers.Cli.Tests.Commands.Cluster;
@@ -9,62 +12,32 @@ namespace Containers.Cli.Tests.Commands.Cluster;
 /// <summary>
 /// <c>containers cluster</c> end to end: serve on 127.0.0.1 with a token file in a temporary root,
 /// apply the Kubernetes documentation's example manifests, read them back as tables, YAML and JSON,
-/// change and delete them, and stop the server.
+/// change and delete them, follow and undo rollouts that serve's controllers carry out, and stop the
+/// server.
 /// </summary>
 [NonParallelizable]
 public sealed class ClusterCommandTests
 {
-    private const string Token = "e2e-admin-token";
+    private const string Token = InProcessServe.Token;
 
-    private string _root = null!;
-    private CancellationTokenSource _stop = null!;
-    private Task<int> _serve = null!;
-    private StringWriter _serveErrors = null!;
-    private string _server = null!;
+    private InProcessServe _serve = null!;
 
     private static string Manifests => Path.Combine(TestContext.CurrentContext.TestDirectory, "Manifests");
 
     [SetUp]
-    public async Task StartServerAsync()
-    {
-        _root = Directory.CreateTempSubdirectory("cluster-cli-").FullName;
-        var tokens = Path.Combine(_root, "tokens.csv");
-        await File.WriteAllTextAsync(tokens, $"{Token},admin,1,\"system:masters\"\nviewer-token,viewer,2\n");
-        _stop = new CancellationTokenSource();
-        var output = new StringWriter();
-        var synchronized = TextWriter.Synchronized(output);
-        _serveErrors = new StringWriter();
-        var errors = TextWriter.Synchronized(_serveErrors);
-        _serve = RunServeAsync(synchronized, errors, ["--root", Path.Combine(_root, "state"), "cluster", "serve", "--listen", "127.0.0.1:0", "--token-file", tokens]);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!output.ToString().Contains("Serving the Kubernetes API on ", StringComparison.Ordinal))
-        {
-            Assert.That(_serve.IsCompleted, Is.False, () => $"serve ended: {_serveErrors}");
-            await Task.Delay(20, timeout.Token);
-        }
-
-        var line = output.ToString();
-        var start = line.IndexOf("http://", StringComparison.Ordinal);
-        _server = line[start..line.IndexOf(' ', start)].TrimEnd('/');
-    }
+    public async Task StartServerAsync() => _serve = await InProcessServe.StartAsync();
 
     [TearDown]
     public async Task StopServerAsync()
     {
-        await _stop.CancelAsync();
-        var code = await _serve;
-        _serve.Dispose();
-        _stop.Dispose();
-        Directory.Delete(_root, recursive: true);
-        var errors = _serveErrors.ToString();
-        await _serveErrors.DisposeAsync();
+        var (code, errors) = await _serve.StopAsync();
         Assert.That(code, Is.EqualTo(0), errors);
     }
 
     [Test]
     public async Task Apply_DocumentationExamples_ThenGetAndDelete()
     {
-        var development = Path.Combine(_root, "development.yaml");
+        var development = Path.Combine(_serve.Root, "development.yaml");
         await File.WriteAllTextAsync(development, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: development\n");
         string[] files = [development, .. Directory.GetFiles(Manifests, "*.yaml").Order(StringComparer.Ordinal)];
 
@@ -105,7 +78,7 @@ public sealed class ClusterCommandTests
     [Test]
     public async Task Apply_ThreeWay_RemovesWhatTheManifestDropped()
     {
-        var file = Path.Combine(_root, "settings.yaml");
+        var file = Path.Combine(_serve.Root, "settings.yaml");
         await File.WriteAllTextAsync(file, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  labels:\n    keep: \"yes\"\n    drop: \"yes\"\ndata:\n  a: \"1\"\n  b: \"2\"\n");
         Assert.That((await Cluster(["apply", "-f", file])).Code, Is.EqualTo(0));
 
@@ -123,14 +96,14 @@ public sealed class ClusterCommandTests
     [Test]
     public async Task Kubeconfig_GivesServerTokenAndNamespace()
     {
-        var kubeconfig = Path.Combine(_root, "kubeconfig");
+        var kubeconfig = Path.Combine(_serve.Root, "kubeconfig");
         await File.WriteAllTextAsync(kubeconfig, $"""
             apiVersion: v1
             kind: Config
             clusters:
             - name: local
               cluster:
-                server: {_server}
+                server: {_serve.Server}
             users:
             - name: admin
               user:
@@ -148,14 +121,14 @@ public sealed class ClusterCommandTests
 
         Assert.That(code, Is.EqualTo(0), stderr);
         Assert.That(stdout.Trim(), Is.EqualTo("serviceaccount/default"));
-        Assert.That(ClusterConnection.Read(kubeconfig), Is.EqualTo((_server, Token, "kube-system")));
+        Assert.That(ClusterConnection.Read(kubeconfig), Is.EqualTo((_serve.Server, Token, "kube-system")));
     }
 
     [Test]
     public async Task WrongToken_IsUnauthorized_AndViewer_IsForbidden()
     {
-        var wrong = await CliRunner.RunAsync("cluster", "get", "pods", "--server", _server, "--token", "nope");
-        var viewer = await CliRunner.RunAsync("cluster", "get", "pods", "--server", _server, "--token", "viewer-token");
+        var wrong = await CliRunner.RunAsync("cluster", "get", "pods", "--server", _serve.Server, "--token", "nope");
+        var viewer = await CliRunner.RunAsync("cluster", "get", "pods", "--server", _serve.Server, "--token", InProcessServe.ViewerToken);
 
         Assert.That(wrong.Code, Is.EqualTo(1));
         Assert.That(wrong.Stderr.Trim(), Is.EqualTo("containers: unauthorized: Unauthorized"));
@@ -163,54 +136,52 @@ public sealed class ClusterCommandTests
     }
 
     [Test]
-    public async Task RolloutStatus_WaitsUntilTheDeploymentIsRolledOut()
+    public async Task RolloutStatus_WaitsUntilANodeRunsThePods()
     {
         Assert.That((await Cluster(["apply", "-f", Path.Combine(Manifests, "deployment-nginx.yaml")])).Code, Is.EqualTo(0));
-        using var client = new HttpApiClient(new Uri(_server), Token);
+        using var client = new HttpApiClient(new Uri(_serve.Server), Token);
         var type = client.Registry.Get<Deployment>();
         var key = new NamespacedName("default", "web-deployment");
-        var deployment = (Deployment)await client.GetAsync(type, key);
-        deployment = (Deployment)await client.UpdateAsync(deployment with { Status = new DeploymentStatus { ObservedGeneration = 1, Replicas = 1, UpdatedReplicas = 1 } }, "status");
+        await Eventually.UntilAsync(
+            async () => ((Deployment)await client.GetAsync(type, key)).Status,
+            s => s.ObservedGeneration == 1 && s.UpdatedReplicas == 3,
+            "the deployment controller to make three pods");
 
-        var following = Cluster(["rollout", "status", "deployment/web-deployment"]);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await Task.Delay(200, timeout.Token);
-        Assert.That(following.IsCompleted, Is.False, "still rolling out");
-        await client.UpdateAsync(deployment with { Status = new DeploymentStatus { ObservedGeneration = 1, Replicas = 3, UpdatedReplicas = 3, ReadyReplicas = 3, AvailableReplicas = 3 } }, "status");
-        var (code, stdout, stderr) = await following.WaitAsync(timeout.Token);
+        // With no node, no pod can become available: rollout status has to wait.
+        using var output = new StringWriter();
+        using var errors = new StringWriter();
+        var following = ContainersCli.RunAsync(
+            ["cluster", "rollout", "status", "deployment/web-deployment", "--server", _serve.Server, "--token", Token],
+            TextWriter.Synchronized(output),
+            TextWriter.Synchronized(errors));
+        await Eventually.UntilAsync(() => Task.FromResult(output.ToString()), o => o.Length > 0 || following.IsCompleted, "rollout status to say where the rollout is");
+        Assert.That(following.IsCompleted, Is.False, () => $"rollout status ended with no node: {output}{errors}");
 
-        Assert.That(code, Is.EqualTo(0), stderr);
-        Assert.That(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[]
-        {
-            "Waiting for deployment \"web-deployment\" rollout to finish: 1 out of 3 new replicas have been updated...",
-            "deployment \"web-deployment\" successfully rolled out",
-        }));
+        // A node agent reporting through the API, as a kubelet on another machine; its runtime is a fake one.
+        await using var agent = new NodeAgent(new HttpNodeAgentClient(client), new FakeNodeRuntime(), new NodeAgentOptions { NodeName = "node-1" });
+        await agent.StartAsync();
+        var code = await following.WaitAsync(Eventually.DefaultTimeout);
+
+        Assert.That(code, Is.EqualTo(0), errors.ToString());
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines[0], Is.EqualTo("Waiting for deployment \"web-deployment\" rollout to finish: 0 of 3 updated replicas are available..."));
+        Assert.That(lines[^1], Is.EqualTo("deployment \"web-deployment\" successfully rolled out"));
+        var pods = (await client.ListAsync(client.Registry.Get<Pod>(), "default")).Items.Cast<Pod>().ToList();
+        Assert.That(pods.Select(p => (p.Spec.NodeName, p.Status.Phase)), Is.EqualTo(Enumerable.Repeat(("node-1", PodPhase.Running), 3)));
     }
 
     [Test]
     public async Task RolloutUndo_RestoresThePreviousRevisionsTemplate()
     {
-        Assert.That((await Cluster(["apply", "-f", Path.Combine(Manifests, "deployment-nginx.yaml")])).Code, Is.EqualTo(0));
-        using var client = new HttpApiClient(new Uri(_server), Token);
-        var deployment = (Deployment)await client.GetAsync(client.Registry.Get<Deployment>(), new NamespacedName("default", "web-deployment"));
-        foreach (var (revision, image) in new[] { (1, "nginx:1.24"), (2, deployment.Spec.Template.Spec.Containers[0].Image) })
+        var manifest = Path.Combine(_serve.Root, "web.yaml");
+        var original = await File.ReadAllTextAsync(Path.Combine(Manifests, "deployment-nginx.yaml"));
+        Assert.That(original, Does.Contain("image: nginx:1.25.3"));
+        using var client = new HttpApiClient(new Uri(_serve.Server), Token);
+        foreach (var (revision, image) in new[] { ("1", "nginx:1.25.3"), ("2", "nginx:1.26.0") })
         {
-            var template = deployment.Spec.Template with
-            {
-                Metadata = deployment.Spec.Template.Metadata with { Labels = new Dictionary<string, string>(deployment.Spec.Template.Metadata.Labels) { ["pod-template-hash"] = $"h{revision}" } },
-                Spec = deployment.Spec.Template.Spec with { Containers = [deployment.Spec.Template.Spec.Containers[0] with { Image = image }] },
-            };
-            await client.CreateAsync(new ReplicaSet
-            {
-                Metadata = new ObjectMeta
-                {
-                    Name = $"web-deployment-h{revision}",
-                    Namespace = "default",
-                    Annotations = new Dictionary<string, string> { [RolloutCommand.RevisionAnnotation] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-                    OwnerReferences = [OwnerReference.ControllerOf(deployment)],
-                },
-                Spec = new ReplicaSetSpec { Replicas = 0, Selector = deployment.Spec.Selector, Template = template },
-            });
+            await File.WriteAllTextAsync(manifest, original.Replace("nginx:1.25.3", image, StringComparison.Ordinal));
+            Assert.That((await Cluster(["apply", "-f", manifest])).Code, Is.EqualTo(0));
+            await RevisionOfAsync(client, image, revision);
         }
 
         var undo = await Cluster(["rollout", "undo", "deployment/web-deployment"]);
@@ -219,18 +190,22 @@ public sealed class ClusterCommandTests
         Assert.That(undo.Stdout.Trim(), Is.EqualTo("deployment.apps/web-deployment rolled back"), undo.Stderr);
         using var document = JsonDocument.Parse(after.Stdout);
         var spec = document.RootElement.GetProperty("spec").GetProperty("template");
-        Assert.That(spec.GetProperty("spec").GetProperty("containers")[0].GetProperty("image").GetString(), Is.EqualTo("nginx:1.24"));
+        Assert.That(spec.GetProperty("spec").GetProperty("containers")[0].GetProperty("image").GetString(), Is.EqualTo("nginx:1.25.3"));
         Assert.That(spec.GetProperty("metadata").GetProperty("labels").TryGetProperty("pod-template-hash", out _), Is.False);
+
+        // The deployment controller takes the first revision's ReplicaSet back as the newest revision.
+        await RevisionOfAsync(client, "nginx:1.25.3", "3");
         var missing = await Cluster(["rollout", "undo", "deployment/web-deployment", "--to-revision", "7"]);
         Assert.That(missing.Stderr, Does.Contain("unable to find specified revision 7 in history"));
     }
 
-    private Task<(int Code, string Stdout, string Stderr)> Cluster(string[] args) =>
-        CliRunner.RunAsync(["cluster", .. args, "--server", _server, "--token", Token]);
+    /// <summary>Waits until the Deployment's ReplicaSet of <paramref name="image"/> has <paramref name="revision"/>.</summary>
+    private static Task<List<ReplicaSet>> RevisionOfAsync(HttpApiClient client, string image, string revision) =>
+        Eventually.UntilAsync(
+            async () => (await client.ListAsync(client.Registry.Get<ReplicaSet>(), "default")).Items.Cast<ReplicaSet>().ToList(),
+            sets => sets.Any(rs => rs.Spec.Template.Spec.Containers[0].Image == image && rs.Metadata.Annotations.GetValueOrDefault(RolloutCommand.RevisionAnnotation) == revision),
+            $"revision {revision} of the deployment, with {image}",
+            sets => string.Join("; ", sets.Select(rs => $"{rs.Name} {rs.Spec.Template.Spec.Containers[0].Image} revision {rs.Metadata.Annotations.GetValueOrDefault(RolloutCommand.RevisionAnnotation)}")));
 
-    private async Task<int> RunServeAsync(TextWriter output, TextWriter errors, string[] args)
-    {
-        await Task.Yield();
-        return await ContainersCli.RunAsync(args, output, errors, _stop.Token);
-    }
+    private Task<(int Code, string Stdout, string Stderr)> Cluster(string[] args) => _serve.Cluster(args);
 }

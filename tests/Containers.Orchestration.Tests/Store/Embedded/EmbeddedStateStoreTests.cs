@@ -29,6 +29,21 @@ public sealed class EmbeddedStateStoreTests
     private static async Task<Dictionary<string, string>> ValuesAsync(EmbeddedStateStore store) =>
         (await store.ListAsync(ConfigMaps, null)).Items.Cast<ConfigMap>().ToDictionary(c => c.Name, c => c.Data["value"]);
 
+    [Test]
+    public async Task Open_WhileAnotherStoreHoldsTheDirectory_IsRefused_UntilItCloses()
+    {
+        var first = await OpenAsync();
+        await first.CreateAsync(NewConfigMap("a"));
+
+        var error = Assert.ThrowsAsync<Containers.Errors.FailedPreconditionException>(async () => await OpenAsync());
+        Assert.That(error!.Message, Does.StartWith($"the store in {_directory} is in use by another process"));
+        Assert.That(await ValuesAsync(first), Is.EqualTo(new Dictionary<string, string> { ["a"] = "1" }), "the refused open touched nothing");
+
+        await first.DisposeAsync();
+        await using var second = await OpenAsync();
+        Assert.That(await ValuesAsync(second), Is.EqualTo(new Dictionary<string, string> { ["a"] = "1" }));
+    }
+
     [TestCase(10_000, TestName = "Restart_ReplaysTheLog")]
     [TestCase(3, TestName = "Restart_ReplaysSnapshotAndLog")]
     public async Task Restart_KeepsEveryAcknowledgedWrite(int snapshotAfter)
