@@ -48,15 +48,30 @@ internal sealed class CliProcess : IDisposable
         }
     }
 
-    public static CliProcess Start(params string[] args)
+    public static CliProcess Start(params string[] args) => StartIgnoring(null, args);
+
+    /// <summary>
+    /// Starts it with <paramref name="ignoring"/> (trap's names, such as <c>INT QUIT</c>) ignored,
+    /// as a script's background job starts: through a shell that ignores them and execs it.
+    /// </summary>
+    public static CliProcess StartIgnoring(string? ignoring, params string[] args)
     {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "containers"))
+        var containers = Path.Combine(AppContext.BaseDirectory, "containers");
+        var start = new ProcessStartInfo(ignoring is null ? containers : "/bin/sh")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (ignoring is not null)
+        {
+            foreach (var arg in (string[])["-c", $"trap '' {ignoring}; exec \"$@\"", "sh", containers])
+            {
+                start.ArgumentList.Add(arg);
+            }
+        }
+
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

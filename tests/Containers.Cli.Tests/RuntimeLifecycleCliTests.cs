@@ -84,7 +84,7 @@ public sealed class RuntimeLifecycleCliTests(string runtime)
 
         var run = RunAsync("run", "-b", bundle, "sig");
         await WaitForStatusAsync("sig", "running");
-        Assert.That((await RunAsync("kill", "sig", "9")).Code, Is.Zero);
+        await OkAsync("kill", "sig", "9");
         var (code, _, stderr) = await run.WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.That(code, Is.EqualTo(137), stderr);
@@ -101,7 +101,7 @@ public sealed class RuntimeLifecycleCliTests(string runtime)
         var pid = int.Parse(await File.ReadAllTextAsync(pidFile));
         Assert.That(State(await RunAsync("state", "life")), Is.EqualTo(("created", pid)));
 
-        Assert.That((await RunAsync("start", "life")).Code, Is.Zero);
+        await OkAsync("start", "life");
         Assert.That(State(await RunAsync("state", "life")), Is.EqualTo(("running", pid)));
         var list = await RunAsync("list");
         Assert.That(list.Stdout, Does.Contain("life").And.Contain("running"));
@@ -110,9 +110,9 @@ public sealed class RuntimeLifecycleCliTests(string runtime)
         Assert.That(busy.Code, Is.EqualTo(1));
         Assert.That(busy.Stderr, Does.StartWith("containers: conflict: ").And.Contain("life"));
 
-        Assert.That((await RunAsync("kill", "life", "KILL")).Code, Is.Zero);
+        await OkAsync("kill", "life", "KILL");
         await WaitForStatusAsync("life", "stopped");
-        Assert.That((await RunAsync("delete", "life")).Code, Is.Zero);
+        await OkAsync("delete", "life");
         var gone = await RunAsync("state", "life");
         Assert.That(gone.Code, Is.EqualTo(1));
         Assert.That(gone.Stderr, Does.StartWith("containers: not found: "));
@@ -122,31 +122,31 @@ public sealed class RuntimeLifecycleCliTests(string runtime)
     public async Task Exec_InDetachedContainer_ExitsWithTheProcessExitCode()
     {
         var bundle = MakeBundle("sleep", "1000");
-        Assert.That((await RunAsync("run", "--detach", "--bundle", bundle, "ex")).Code, Is.Zero);
+        await OkAsync("run", "--detach", "--bundle", bundle, "ex");
 
         var (code, _, stderr) = await RunAsync("exec", "ex", "--", "sh", "-c", "test -d /proc/1 && exit 4");
 
         Assert.That(code, Is.EqualTo(4), stderr);
-        Assert.That((await RunAsync("delete", "--force", "ex")).Code, Is.Zero);
+        await OkAsync("delete", "--force", "ex");
     }
 
     [Test]
     public async Task PauseResumeUpdate_ChangeTheRunningContainer()
     {
         var bundle = MakeBundle("sleep", "1000");
-        Assert.That((await RunAsync("run", "--detach", "--bundle", bundle, "pz")).Code, Is.Zero);
+        await OkAsync("run", "--detach", "--bundle", bundle, "pz");
 
-        Assert.That((await RunAsync("pause", "pz")).Code, Is.Zero);
+        await OkAsync("pause", "pz");
         Assert.That(State(await RunAsync("state", "pz")).Status, Is.EqualTo("paused"));
-        Assert.That((await RunAsync("resume", "pz")).Code, Is.Zero);
+        await OkAsync("resume", "pz");
         Assert.That(State(await RunAsync("state", "pz")).Status, Is.EqualTo("running"));
 
         var resources = Path.Combine(work, "resources.json");
         await File.WriteAllTextAsync(resources, "{\"pids\": {\"limit\": 9}}");
-        Assert.That((await RunAsync("update", "-r", resources, "pz")).Code, Is.Zero);
+        await OkAsync("update", "-r", resources, "pz");
         // exec's stdio is this process's own (not the runner's writers): the answer is the exit code.
         var (code, _, stderr) = await RunAsync("exec", "pz", "--", "sh", "-c", "test \"$(cat /sys/fs/cgroup/pids/pids.max)\" = 9");
-        Assert.That((await RunAsync("delete", "--force", "pz")).Code, Is.Zero);
+        await OkAsync("delete", "--force", "pz");
 
         Assert.That(code, Is.Zero, stderr);
     }
@@ -174,6 +174,13 @@ public sealed class RuntimeLifecycleCliTests(string runtime)
 
     private Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args) =>
         CliRunner.RunAsync(["runtime", "--runtime", runtime, "--root", root, .. args]);
+
+    /// <summary>Runs the command and fails with its stderr unless it succeeds.</summary>
+    private async Task OkAsync(params string[] args)
+    {
+        var (code, _, stderr) = await RunAsync(args);
+        Assert.That(code, Is.Zero, $"runtime {string.Join(' ', args)}: {stderr}");
+    }
 
     private static (string Status, int Pid) State((int Code, string Stdout, string Stderr) result)
     {

@@ -62,15 +62,29 @@ internal static class RunCommand
 
             // Taken before start: with --rm the container is gone by the time it could be asked.
             var exited = engine.WaitAsync(created.Id, CancellationToken.None);
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            foreach (var (_, number) in Forwarded)
+            {
+                Posix.Unignore(number);
+            }
+
             var forwarders = Forwarded.Select(forward => PosixSignalRegistration.Create(forward.Signal, context =>
             {
                 context.Cancel = true;
-                _ = ForwardAsync(engine, created.Id, forward.Number);
+                _ = ForwardAsync(engine, created.Id, forward.Number, started.Task, cli.Error);
             })).ToArray();
             try
             {
                 var output = CopyOutputAsync(engine, created.Id, cli.Output, cli.Error, CancellationToken.None);
-                await StartAsync(engine, created, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await StartAsync(engine, created, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    started.TrySetResult();
+                }
+
                 await output.ConfigureAwait(false);
                 return (await exited.ConfigureAwait(false)).ExitCode;
             }
@@ -182,15 +196,25 @@ internal static class RunCommand
             : otherwise;
     }
 
-    private static async Task ForwardAsync(ContainerEngine engine, string id, int signal)
+    /// <summary>
+    /// Passes a signal on once the start has finished: one that comes while the container starts
+    /// (its output can be seen before the start returns) is not lost.
+    /// </summary>
+    private static async Task ForwardAsync(ContainerEngine engine, string id, int signal, Task started, TextWriter stderr)
     {
+        await started.ConfigureAwait(false);
         try
         {
             await engine.KillAsync(id, signal).ConfigureAwait(false);
         }
-        catch (ContainersException)
+        catch (Exception e) when (e is ConflictException or NotFoundException)
         {
-            // Not running (yet, or any more): nothing to pass the signal on to.
+            // It has stopped, or its start failed: nothing to pass the signal on to.
+        }
+        catch (Exception e)
+        {
+            // Nobody awaits this: say why the container did not get the signal.
+            await stderr.WriteLineAsync($"containers: signal {signal} was not passed on to container {id[..12]}: {e.Message}").ConfigureAwait(false);
         }
     }
 }

@@ -42,6 +42,7 @@ struct monitor {
     int sync;          /* to the child until it execs; -1 after */
     int owner;         /* the host that created us; -1 once it hangs up */
     int listener;      /* <state>/shim.sock */
+    int unlinked;      /* shim.sock's name is gone (taken away at the exit) */
     int sig;           /* signalfd for SIGCHLD */
     int clients[MAX_CLIENTS];
     int waiting[MAX_CLIENTS]; /* 1: wants the exit status; 2: wants the start result */
@@ -65,6 +66,21 @@ static void broadcast(struct monitor *m, const char *msg, int kind)
             m->waiting[i] = 0;
         }
     }
+}
+
+/*
+ * Takes the socket's name away, once the exit file is written: a client that connects later reads
+ * the file instead. It must happen before the exit is reported: whoever hears it may delete the
+ * state directory and make a new container there, whose socket this name would then be.
+ */
+static void stop_listening(struct monitor *m)
+{
+    if (m->listener < 0 || !m->state_dir[0] || m->unlinked)
+        return;
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/shim.sock", m->state_dir);
+    unlink(path);
+    m->unlinked = 1;
 }
 
 static void write_exit_file(struct monitor *m, const char *line)
@@ -135,6 +151,7 @@ static void remove_leftovers(struct monitor *m)
             snprintf(path, sizeof(path), "%s/%s", m->state_dir, files[i]);
             unlink(path);
         }
+        m->unlinked = 1;
         rmdir(m->state_dir);
     }
 }
@@ -164,6 +181,7 @@ static void report_exit_if_drained(struct monitor *m)
         log_close(m->log);
     }
     write_exit_file(m, line);
+    stop_listening(m);
     broadcast(m, line, 1);
     m->done = 1;
 }
@@ -641,10 +659,6 @@ int main(void)
         close(null);
 
     serve(&m);
-    if (m.listener >= 0 && m.state_dir[0]) {
-        char path[4200];
-        snprintf(path, sizeof(path), "%s/shim.sock", m.state_dir);
-        unlink(path);
-    }
+    stop_listening(&m);
     return 0;
 }

@@ -443,9 +443,11 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             {
                 status = await _runtime.WaitAsync(entry.Record.Id, _disposing.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (e is OperationCanceledException || (e is ContainersException && _disposing.IsCancellationRequested))
             {
-                // This engine is being disposed; whoever opens the root next records the exit.
+                // This engine is being disposed (and its runtime's channels with it, which can
+                // surface as a broken channel, not a cancellation); whoever opens the root next
+                // records the exit.
                 return;
             }
             catch (ContainersException)

@@ -59,9 +59,11 @@ public abstract class ContainerCliTest
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var (_, ids, _) = await CliAsync("ps", "-a", "-q", "--no-trunc");
         var left = ids.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var removal = "nothing to remove";
         if (left.Length > 0)
         {
-            await CliAsync(["rm", "-f", .. left]).WaitAsync(timeout.Token);
+            var (code, _, stderr) = await CliAsync(["rm", "-f", .. left]).WaitAsync(timeout.Token);
+            removal = $"rm -f exited {code}: {stderr}";
         }
 
         string[] runtimeLeft;
@@ -83,7 +85,7 @@ public abstract class ContainerCliTest
         Directory.Delete(Work, recursive: true);
         Assert.Multiple(() =>
         {
-            Assert.That(mountsLeft, Is.Empty, "a mount under the root outlived its container");
+            Assert.That(mountsLeft, Is.Empty, "a mount under the root outlived its container; " + removal);
             Assert.That(runtimeLeft, Is.Empty, "a runtime container outlived its engine container");
         });
     }

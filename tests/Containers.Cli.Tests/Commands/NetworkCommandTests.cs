@@ -73,7 +73,7 @@ public sealed class NetworkCommandTests : ContainerCliTest
         var published = JsonDocument.Parse(await CliOkAsync("inspect", "web")).RootElement[0].GetProperty("NetworkSettings").GetProperty("Ports").GetProperty("80/tcp")[0];
         var port = int.Parse(published.GetProperty("HostPort").GetString()!);
         Assert.That(row, Does.Contain($"127.0.0.1:{port}->80/tcp"));
-        Assert.That(await ReadFromAsync(port), Is.EqualTo("published\n"), "served by the supervisor: the engine of run -d has gone");
+        Assert.That(await ReadWhenServedAsync(port), Is.EqualTo("published\n"), "served by the supervisor: the engine of run -d has gone");
         var proxy = ProxyPid(id);
         Assert.That(proxy, Is.Not.Null, "a supervisor runs for the container");
 
@@ -98,7 +98,7 @@ public sealed class NetworkCommandTests : ContainerCliTest
         }
 
         var port = int.Parse(JsonDocument.Parse(ports!).RootElement[0].GetProperty("HostPort").GetString()!);
-        Assert.That(await ReadFromAsync(port), Is.EqualTo("foreground\n"));
+        Assert.That(await ReadWhenServedAsync(port), Is.EqualTo("foreground\n"));
         var (exit, _, stderr) = await run.WaitAsync(Timeout);
         Assert.That(exit, Is.Zero, stderr);
     }
@@ -111,6 +111,32 @@ public sealed class NetworkCommandTests : ContainerCliTest
         _network = $"net-{suffix}";
         await CliOkAsync("network", "create", "--subnet", $"10.123.{third}.0/24", "-o", $"com.docker.network.bridge.name=clit{suffix}", _network);
         return _network;
+    }
+
+    /// <summary>
+    /// Reads the first line served on the port, trying again while the connection is refused or
+    /// reset: the port is published before the container's server listens, and the forwarder
+    /// resets a connection that the container refuses.
+    /// </summary>
+    private static async Task<string> ReadWhenServedAsync(int port)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                var line = await ReadFromAsync(port);
+                if (line != "\n" || stopwatch.Elapsed >= Timeout)
+                {
+                    return line;
+                }
+            }
+            catch (Exception e) when (e is IOException or SocketException && stopwatch.Elapsed < Timeout)
+            {
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     private static async Task<string> ReadFromAsync(int port)

@@ -5,13 +5,17 @@ public sealed class RunProcessTests : ContainerCliTest
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    [TestCase(15, 7)]
-    [TestCase(2, 8)]
-    public async Task Run_Foreground_PassesTheSignalOnAndExitsWithTheContainersCode(int signal, int code)
+    [TestCase(15, 7, null)]
+    [TestCase(2, 8, null)]
+    [TestCase(2, 9, "INT QUIT")]
+    [TestCase(1, 10, "HUP")]
+    public async Task Run_Foreground_PassesTheSignalOnAndExitsWithTheContainersCode(int signal, int code, string? startedIgnoring)
     {
-        using var run = CliProcess.Start(
+        // Started ignoring it (a script's background job ignores SIGINT, nohup SIGHUP), it still passes it on, as docker does.
+        using var run = CliProcess.StartIgnoring(
+            startedIgnoring,
             [.. Globals, "run", "--rm", Image,
-            "sh", "-c", $"trap 'echo caught; exit {code}' TERM INT; echo ready; while true; do sleep 0.1; done"]);
+            "sh", "-c", $"trap 'echo caught; exit {code}' TERM INT HUP; echo ready; while true; do sleep 0.1; done"]);
         await run.WaitForOutputAsync("ready", Timeout);
 
         run.Signal(signal);

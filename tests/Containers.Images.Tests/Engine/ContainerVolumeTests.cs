@@ -159,8 +159,11 @@ public sealed class ContainerVolumeTests : EngineTest
         var anonymous = (await Engine.ListVolumesAsync()).Single();
         var mounts = (await Engine.InspectAsync(kept.Info.Id)).Mounts;
 
-        var auto = await Engine.RunAsync(new ContainerRunSpec(image) { AutoRemove = true, Cmd = ["touch", "/cache/file"] });
-        await Engine.WaitAsync(auto.Id);
+        // The wait is taken before the start: a quick auto-removed container can be gone before RunAsync returns.
+        var auto = await Engine.CreateAsync(new ContainerRunSpec(image) { AutoRemove = true, Cmd = ["touch", "/cache/file"] });
+        var exited = Engine.WaitAsync(auto.Id);
+        await Engine.StartAsync(auto.Id);
+        await exited;
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while ((await Engine.ListVolumesAsync()).Count > 1 && DateTime.UtcNow < deadline)
         {

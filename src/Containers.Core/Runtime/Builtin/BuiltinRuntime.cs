@@ -419,12 +419,24 @@ public sealed partial class BuiltinRuntime : IContainerRuntime, IAsyncDisposable
 
     public ValueTask DisposeAsync() => owned.DisposeAllAsync();
 
+    /// <summary>The container's cgroup, or null when it is gone already (its parent removed with it, say): then there is nothing to delete.</summary>
+    private Cgroup? OpenIfExists(CgroupPath path)
+    {
+        try
+        {
+            return Cgroup.Open(layout, path, logger);
+        }
+        catch (NotFoundException)
+        {
+            return null;
+        }
+    }
+
     private async Task RemoveAsync(ContainerRecord record, CancellationToken cancellationToken)
     {
-        if (CgroupPath.TryParse(record.CgroupPath, out var path))
+        if (CgroupPath.TryParse(record.CgroupPath, out var path) && OpenIfExists(path) is { } cgroup)
         {
-            using var cgroup = Cgroup.Open(layout, path, logger);
-            if (cgroup.Exists)
+            using (cgroup)
             {
                 try
                 {

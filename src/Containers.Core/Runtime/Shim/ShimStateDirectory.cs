@@ -86,13 +86,20 @@ internal static class ShimStateDirectory
         {
             if (channel is not null)
             {
-                channel.Send("wait");
-                while (await channel.ReceiveAsync(cancellationToken).ConfigureAwait(false) is { } message)
+                try
                 {
-                    if (message.Is("exit"))
+                    channel.Send("wait");
+                    while (await channel.ReceiveAsync(cancellationToken).ConfigureAwait(false) is { } message)
                     {
-                        return ShimHandle.ParseExit(message.Argument);
+                        if (message.Is("exit"))
+                        {
+                            return ShimHandle.ParseExit(message.Argument);
+                        }
                     }
+                }
+                catch (UnavailableException)
+                {
+                    // It exited between the connect and the request: its exit file says how.
                 }
             }
         }

@@ -145,8 +145,11 @@ public sealed partial class StatefulSetController
                     return true;
                 }
 
+                // The new pod counts in replicas too: left out, a rollout that has just replaced a
+                // pod would look finished (all counted pods updated and ready) below its partition.
                 _status = _status with
                 {
+                    Replicas = _status.Replicas + 1,
                     CurrentReplicas = (_status.CurrentReplicas ?? 0) + (Revision(pod) == current.Name ? 1 : 0),
                     UpdatedReplicas = (_status.UpdatedReplicas ?? 0) + (Revision(pod) == update.Name ? 1 : 0),
                 };

@@ -38,4 +38,33 @@ public sealed class BuiltinRuntimeStatePathTests : BuiltinRuntimeTest
             }
         }
     }
+
+    [Test]
+    public async Task AnExit_IsReportedOnlyOnceTheSocketNameIsGone_SoThatAContainerMadeAgainUnderTheIdKeepsItsSocket()
+    {
+        var id = NewId();
+        var containers = new TestContainers(Runtime, CgroupParent);
+        await using (await containers.CreateAsync(id, null, StdioMode.Null, "/bin/true"))
+        {
+            await Runtime.StartAsync(id);
+            await Runtime.WaitAsync(id);
+
+            // The old shim must not take the name away later: by then it may be the new container's.
+            var state = Path.Combine(StateRoot, id);
+            Assert.That(File.Exists(Path.Combine(state, "shim.sock")), Is.False, "the socket's name outlived the exit report");
+            Assert.That(File.Exists(Path.Combine(state, "exit")), Is.True, "a client that finds no socket reads the exit file");
+        }
+
+        await Runtime.DeleteAsync(id);
+        await using (await containers.CreateAsync(id, null, StdioMode.Null, "/bin/sleep", "30"))
+        {
+            await Runtime.StartAsync(id);
+            await using var other = new BuiltinRuntime(new BuiltinRuntimeOptions { StateRoot = StateRoot });
+            Assert.That((await other.GetStateAsync(id)).Status, Is.EqualTo(ContainerStatus.Running), "another instance reaches the new container through its socket");
+            await other.KillAsync(id, 9);
+            Assert.That((await Runtime.WaitAsync(id)).Signal, Is.EqualTo(9));
+        }
+
+        await containers.DeleteAllAsync();
+    }
 }
