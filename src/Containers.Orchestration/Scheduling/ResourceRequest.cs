@@ -22,7 +22,8 @@ public readonly record struct ResourceRequest(long MilliCpu, long Memory, long E
 
     /// <summary>
     /// What <paramref name="pod"/> requests, as Kubernetes computes it: the sum over its containers,
-    /// or the largest init container's if that is more (init containers run one at a time), plus one pod.
+    /// or the largest init container's if that is more (init containers run one at a time), plus one pod;
+    /// pod-level requests of cpu or memory replace the containers' sum.
     /// With <paramref name="nonZero"/>, containers that request no CPU or memory count the defaults,
     /// as the scheduler's scoring does so that best-effort pods still spread.
     /// </summary>
@@ -43,6 +44,17 @@ public readonly record struct ResourceRequest(long MilliCpu, long Memory, long E
                 Math.Max(sum.Memory, init.Memory),
                 Math.Max(sum.EphemeralStorage, init.EphemeralStorage),
                 0);
+        }
+
+        var podLevel = pod.Spec.Resources?.Requests;
+        if (podLevel is not null && podLevel.TryGetValue(ResourceNames.Cpu, out var podCpu))
+        {
+            sum = sum with { MilliCpu = podCpu.MilliValue };
+        }
+
+        if (podLevel is not null && podLevel.TryGetValue(ResourceNames.Memory, out var podMemory))
+        {
+            sum = sum with { Memory = podMemory.Value };
         }
 
         return sum with { Pods = 1 };

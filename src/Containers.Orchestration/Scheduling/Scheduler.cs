@@ -234,6 +234,7 @@ public sealed partial class Scheduler : IReconciler
         string.IsNullOrEmpty(pod.Spec.NodeName)
         && pod.Metadata.DeletionTimestamp is null
         && !IsTerminal(pod)
+        && pod.Spec.SchedulingGates.Count == 0
         && (string.IsNullOrEmpty(pod.Spec.SchedulerName) || pod.Spec.SchedulerName == _options.SchedulerName);
 
     private void RetryUnschedulable()

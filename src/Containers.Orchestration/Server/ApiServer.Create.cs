@@ -77,7 +77,8 @@ public sealed partial class ApiServer
     /// <summary>
     /// The object as a create stores it: its name (generated if asked), namespace, a new uid, the
     /// creation time, generation 1, no deletion fields, and the status a new object of its kind
-    /// starts with (empty, except a Pod's Pending phase and QoS class and a Namespace's Active phase;
+    /// starts with (empty, except a Pod's Pending phase and QoS class, and its PodScheduled=False
+    /// SchedulingGated condition while it has scheduling gates, and a Namespace's Active phase;
     /// a Node keeps the status its agent registers it with).
     /// </summary>
     private KubeObject PrepareForCreate(ResourceType type, KubeObject obj, string? ns)
@@ -105,7 +106,15 @@ public sealed partial class ApiServer
         switch (prepared)
         {
             case Pod pod:
-                return pod with { Status = new PodStatus { Phase = PodPhase.Pending, QosClass = PodQos.Of(pod) } };
+                return pod with
+                {
+                    Status = new PodStatus
+                    {
+                        Phase = PodPhase.Pending,
+                        QosClass = PodQos.Of(pod),
+                        Conditions = pod.Spec.SchedulingGates.Count == 0 ? [] : [SchedulingGated()],
+                    },
+                };
             case Namespace namespaceObj:
                 return namespaceObj with
                 {
@@ -118,6 +127,15 @@ public sealed partial class ApiServer
                 return ObjectParts.HasStatus(type) ? ObjectParts.WithStatusOf(type, prepared, null) : prepared;
         }
     }
+
+    private Condition SchedulingGated() => new()
+    {
+        Type = PodConditionType.PodScheduled,
+        Status = ConditionStatus.False,
+        Reason = "SchedulingGated",
+        Message = "Scheduling is blocked due to non-empty scheduling gates",
+        LastTransitionTime = Now(),
+    };
 
     private static string GenerateName(string prefix)
     {

@@ -5,7 +5,8 @@ namespace Containers.Orchestration.Server;
 /// <summary>
 /// A pod's quality-of-service class, by Kubernetes' rule over cpu and memory: BestEffort when no
 /// container requests or limits either, Guaranteed when every container limits both and requests
-/// what it limits (or requests nothing, which defaults to the limits), else Burstable.
+/// what it limits (or requests nothing, which defaults to the limits), else Burstable. Pod-level
+/// cpu or memory requests and limits, where set, decide it instead of the containers'.
 /// </summary>
 internal static class PodQos
 {
@@ -17,17 +18,17 @@ internal static class PodQos
 
     public static string Of(Pod pod)
     {
-        var containers = pod.Spec.InitContainers.Concat(pod.Spec.Containers).ToList();
+        IEnumerable<ResourceRequirements> levels = pod.Spec.Resources is { } podLevel && Tracked.Any(r => podLevel.Requests.ContainsKey(r) || podLevel.Limits.ContainsKey(r))
+            ? [podLevel]
+            : pod.Spec.InitContainers.Concat(pod.Spec.Containers).Select(c => c.Resources);
         var any = false;
         var guaranteed = true;
-        foreach (var container in containers)
+        foreach (var resources in levels)
         {
-            var requests = container.Resources.Requests;
-            var limits = container.Resources.Limits;
             foreach (var resource in Tracked)
             {
-                var hasRequest = requests.TryGetValue(resource, out var request) && !request.IsZero;
-                var hasLimit = limits.TryGetValue(resource, out var limit) && !limit.IsZero;
+                var hasRequest = resources.Requests.TryGetValue(resource, out var request) && !request.IsZero;
+                var hasLimit = resources.Limits.TryGetValue(resource, out var limit) && !limit.IsZero;
                 any |= hasRequest || hasLimit;
                 if (!hasLimit || (hasRequest && request != limit))
                 {

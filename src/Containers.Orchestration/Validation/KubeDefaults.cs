@@ -114,6 +114,7 @@ public static class KubeDefaults
         ConfigMap = v.ConfigMap is { } cm ? cm with { DefaultMode = cm.DefaultMode ?? 420 } : null,
         Secret = v.Secret is { } s ? s with { DefaultMode = s.DefaultMode ?? 420 } : null,
         HostPath = v.HostPath is { } h ? h with { Type = h.Type ?? string.Empty } : null,
+        Image = v.Image is { } image ? image with { PullPolicy = image.PullPolicy ?? ImagePullPolicyFor(image.Reference) } : null,
     };
 
     private static DeploymentSpec Deployment(DeploymentSpec spec)

@@ -33,6 +33,25 @@ internal static class PodValidation
             Container(spec.Containers[i], volumes, names, init: false, path.Child("containers").Index(i), errors);
         }
 
+        if (spec.Resources is { } podResources)
+        {
+            PodLevelResources(spec, podResources, path, errors);
+        }
+
+        SchedulingGates(spec.SchedulingGates, path.Child("schedulingGates"), errors);
+        if (spec.HostUsers == false)
+        {
+            foreach (var (field, shared) in new[] { ("hostNetwork", spec.HostNetwork), ("hostPID", spec.HostPID), ("hostIPC", spec.HostIPC) })
+            {
+                if (shared == true)
+                {
+                    errors.Forbidden(path.Child(field), "when `hostUsers` is false");
+                }
+            }
+        }
+
+        errors.OneOf(path.Child("securityContext").Child("supplementalGroupsPolicy"), spec.SecurityContext?.SupplementalGroupsPolicy, "Merge", "Strict");
+
         errors.OneOf(path.Child("restartPolicy"), spec.RestartPolicy, RestartPolicies);
         errors.OneOf(path.Child("dnsPolicy"), spec.DnsPolicy, DnsPolicies);
         errors.NonNegative(path.Child("terminationGracePeriodSeconds"), spec.TerminationGracePeriodSeconds);
@@ -109,8 +128,9 @@ internal static class PodValidation
             }
         }
 
+        RestartPolicyRules(c, path, errors);
         Ports(c.Ports, path.Child("ports"), errors);
-        Env(c.Env, path.Child("env"), errors);
+        Env(c.Env, volumes, path.Child("env"), errors);
         for (var i = 0; i < c.EnvFrom.Count; i++)
         {
             var from = c.EnvFrom[i];
@@ -132,6 +152,7 @@ internal static class PodValidation
         }
 
         Resources(c.Resources.Requests, c.Resources.Limits, path.Child("resources"), errors);
+        ResizePolicy(c.ResizePolicy, path.Child("resizePolicy"), errors);
         for (var i = 0; i < c.VolumeMounts.Count; i++)
         {
             var mount = c.VolumeMounts[i];
@@ -195,7 +216,113 @@ internal static class PodValidation
         }
     }
 
-    private static void Env(IReadOnlyList<EnvVar> env, FieldPath path, ValidationErrors errors)
+    private static void RestartPolicyRules(Container c, FieldPath path, ValidationErrors errors)
+    {
+        if (c.RestartPolicyRules.Count > 0 && c.RestartPolicy is null)
+        {
+            errors.Required(path.Child("restartPolicy"), "must specify restartPolicy when restart rules are used");
+        }
+
+        for (var i = 0; i < c.RestartPolicyRules.Count; i++)
+        {
+            var rule = c.RestartPolicyRules[i];
+            var at = path.Child("restartPolicyRules").Index(i);
+            if (rule.Action.Length == 0)
+            {
+                errors.Required(at.Child("action"));
+            }
+            else
+            {
+                errors.OneOf(at.Child("action"), rule.Action, "Restart", "RestartAllContainers");
+            }
+
+            if (rule.ExitCodes is not { } codes)
+            {
+                errors.Required(at.Child("exitCodes"));
+                continue;
+            }
+
+            errors.OneOf(at.Child("exitCodes").Child("operator"), codes.Operator, "In", "NotIn");
+            for (var j = 0; j < codes.Values.Count; j++)
+            {
+                if (codes.Values[j] is < 0 or > 255)
+                {
+                    errors.Invalid(at.Child("exitCodes").Child("values").Index(j), codes.Values[j], "must be between 0 and 255, inclusive");
+                }
+            }
+        }
+    }
+
+    private static void ResizePolicy(IReadOnlyList<ContainerResizePolicy> policies, FieldPath path, ValidationErrors errors)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < policies.Count; i++)
+        {
+            var policy = policies[i];
+            var at = path.Index(i);
+            errors.OneOf(at.Child("resourceName"), policy.ResourceName, ResourceNames.Cpu, ResourceNames.Memory);
+            if (!seen.Add(policy.ResourceName))
+            {
+                errors.Duplicate(at.Child("resourceName"), policy.ResourceName);
+            }
+
+            errors.OneOf(at.Child("restartPolicy"), policy.RestartPolicy, "NotRequired", "RestartContainer");
+        }
+    }
+
+    private static void SchedulingGates(IReadOnlyList<PodSchedulingGate> gates, FieldPath path, ValidationErrors errors)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < gates.Count; i++)
+        {
+            var name = gates[i].Name;
+            var at = path.Index(i).Child("name");
+            errors.InvalidEach(at, name, KubeNames.ValidateQualifiedName(name));
+            if (!seen.Add(name))
+            {
+                errors.Duplicate(at, name);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Pod-level resources, as Kubernetes checks them: only cpu, memory and hugepages, requests not
+    /// above limits, requests covering what the containers request together, and no container limit
+    /// above the pod's.
+    /// </summary>
+    private static void PodLevelResources(PodSpec spec, ResourceRequirements resources, FieldPath path, ValidationErrors errors)
+    {
+        var at = path.Child("resources");
+        foreach (var (kind, list) in new[] { ("limits", resources.Limits), ("requests", resources.Requests) })
+        {
+            foreach (var name in list.Keys.Where(n => !PodResources.IsPodLevel(n)))
+            {
+                errors.NotSupported(at.Child(kind).Key(name), name, ResourceNames.Cpu, ResourceNames.Memory, PodResources.HugePagesPrefix + "*");
+            }
+        }
+
+        Resources(resources.Requests, resources.Limits, at, errors);
+        foreach (var (name, aggregate) in PodResources.ContainerRequests(spec))
+        {
+            if (resources.Requests.TryGetValue(name, out var request) && PodResources.IsPodLevel(name) && aggregate > request)
+            {
+                errors.Invalid(at.Child("requests").Key(name), request.ToString(), $"must be greater than or equal to aggregate container requests of {aggregate}");
+            }
+        }
+
+        for (var i = 0; i < spec.Containers.Count; i++)
+        {
+            foreach (var (name, limit) in spec.Containers[i].Resources.Limits)
+            {
+                if (resources.Limits.TryGetValue(name, out var podLimit) && limit > podLimit)
+                {
+                    errors.Invalid(path.Child("containers").Index(i).Child("resources").Child("limits").Key(name), limit.ToString(), $"must be less than or equal to pod limits of {podLimit}");
+                }
+            }
+        }
+    }
+
+    private static void Env(IReadOnlyList<EnvVar> env, HashSet<string> volumes, FieldPath path, ValidationErrors errors)
     {
         for (var i = 0; i < env.Count; i++)
         {
@@ -215,10 +342,10 @@ internal static class PodValidation
                 continue;
             }
 
-            var sources = new object?[] { from.FieldRef, from.ResourceFieldRef, from.ConfigMapKeyRef, from.SecretKeyRef }.Count(s => s is not null);
+            var sources = new object?[] { from.FieldRef, from.ResourceFieldRef, from.ConfigMapKeyRef, from.SecretKeyRef, from.FileKeyRef }.Count(s => s is not null);
             if (sources == 0)
             {
-                errors.Invalid(at.Child("valueFrom"), null, "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`");
+                errors.Invalid(at.Child("valueFrom"), null, "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef`, `secretKeyRef` or `fileKeyRef`");
             }
             else if (sources > 1)
             {
@@ -242,6 +369,46 @@ internal static class PodValidation
 
             KeyRef(from.ConfigMapKeyRef, at.Child("valueFrom").Child("configMapKeyRef"), errors);
             KeyRef(from.SecretKeyRef, at.Child("valueFrom").Child("secretKeyRef"), errors);
+            FileKeyRef(from.FileKeyRef, volumes, at.Child("valueFrom").Child("fileKeyRef"), errors);
+        }
+    }
+
+    private static void FileKeyRef(FileKeySelector? selector, HashSet<string> volumes, FieldPath path, ValidationErrors errors)
+    {
+        if (selector is null)
+        {
+            return;
+        }
+
+        if (selector.VolumeName.Length == 0)
+        {
+            errors.Required(path.Child("volumeName"));
+        }
+        else if (!volumes.Contains(selector.VolumeName))
+        {
+            errors.NotFound(path.Child("volumeName"), selector.VolumeName);
+        }
+
+        RelativePath(selector.Path, path.Child("path"), errors);
+        if (selector.Key.Length == 0)
+        {
+            errors.Required(path.Child("key"));
+        }
+        else
+        {
+            errors.InvalidEach(path.Child("key"), selector.Key, KubeNames.ValidateEnvVarName(selector.Key));
+        }
+    }
+
+    private static void RelativePath(string value, FieldPath path, ValidationErrors errors)
+    {
+        if (value.Length == 0)
+        {
+            errors.Required(path);
+        }
+        else if (value.StartsWith('/') || value.Split('/').Contains(".."))
+        {
+            errors.Invalid(path, value, "must be a relative path without '..'");
         }
     }
 
@@ -376,7 +543,7 @@ internal static class PodValidation
                 }
             }
 
-            var sources = new object?[] { v.EmptyDir, v.HostPath, v.ConfigMap, v.Secret, v.PersistentVolumeClaim, v.Projected, v.DownwardAPI }.Count(s => s is not null);
+            var sources = new object?[] { v.EmptyDir, v.HostPath, v.ConfigMap, v.Secret, v.PersistentVolumeClaim, v.Image, v.Projected, v.DownwardAPI }.Count(s => s is not null);
             if (sources == 0)
             {
                 errors.Required(at, "must specify a volume type");
@@ -420,6 +587,20 @@ internal static class PodValidation
             if (v.EmptyDir is { } emptyDir)
             {
                 errors.OneOf(at.Child("emptyDir").Child("medium"), emptyDir.Medium is { Length: > 0 } m ? m : null, "Memory", "HugePages");
+                if (emptyDir.Mode is < 0 or > 0x3FF)
+                {
+                    errors.Invalid(at.Child("emptyDir").Child("mode"), emptyDir.Mode.Value, "must be a number between 0 and 01777 (octal), both inclusive");
+                }
+            }
+
+            if (v.Image is { } image)
+            {
+                if (string.IsNullOrWhiteSpace(image.Reference))
+                {
+                    errors.Required(at.Child("image").Child("reference"));
+                }
+
+                errors.OneOf(at.Child("image").Child("pullPolicy"), image.PullPolicy, PullPolicies);
             }
         }
 
@@ -438,14 +619,7 @@ internal static class PodValidation
                 errors.Required(at.Child("key"));
             }
 
-            if (item.Path.Length == 0)
-            {
-                errors.Required(at.Child("path"));
-            }
-            else if (item.Path.StartsWith('/') || item.Path.Split('/').Contains(".."))
-            {
-                errors.Invalid(at.Child("path"), item.Path, "must be a relative path without '..'");
-            }
+            RelativePath(item.Path, at.Child("path"), errors);
 
             Mode(item.Mode, at.Child("mode"), errors);
         }

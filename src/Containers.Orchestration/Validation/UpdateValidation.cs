@@ -111,9 +111,15 @@ internal static class UpdateValidation
 
                 break;
             case (Pod o, Pod n):
-                // Updates may change images, activeDeadlineSeconds, add tolerations, and bind (nodeName from empty).
+                // Updates may change images, activeDeadlineSeconds, add tolerations, remove scheduling gates, and bind (nodeName from empty).
+                if (n.Spec.SchedulingGates.FirstOrDefault(g => !o.Spec.SchedulingGates.Contains(g)) is { } added)
+                {
+                    errors.Forbidden(spec.Child("schedulingGates"), $"only deletion is allowed, but found new scheduling gate '{added.Name}'");
+                }
+
                 var normalized = o.Spec with
                 {
+                    SchedulingGates = n.Spec.SchedulingGates,
                     Containers = [.. o.Spec.Containers.Select((c, i) => i < n.Spec.Containers.Count ? c with { Image = n.Spec.Containers[i].Image } : c)],
                     InitContainers = [.. o.Spec.InitContainers.Select((c, i) => i < n.Spec.InitContainers.Count ? c with { Image = n.Spec.InitContainers[i].Image } : c)],
                     ActiveDeadlineSeconds = n.Spec.ActiveDeadlineSeconds,

@@ -121,6 +121,23 @@ public sealed class SchedulerTests
     }
 
     [Test]
+    public async Task GatedPod_WaitsUntilItsGatesAreRemoved()
+    {
+        await _cluster.AddNodeAsync("a");
+        var gated = TestObjects.Pod("gated");
+        await _cluster.Client.CreateAsync(gated with { Spec = gated.Spec with { SchedulingGates = [new PodSchedulingGate { Name = "example.com/quota" }] } });
+        await _cluster.SettleAsync();
+
+        var pod = (await _cluster.GetAsync<Pod>("default", "gated"))!;
+        Assert.That(pod.Spec.NodeName, Is.Null);
+        Assert.That(Conditions.Find(pod.Status.Conditions, PodConditionType.PodScheduled), Is.Null, "not tried, so not marked unschedulable");
+
+        await _cluster.Client.UpdateAsync(pod with { Spec = pod.Spec with { SchedulingGates = [] } });
+        await _cluster.SettleAsync();
+        Assert.That((await _cluster.GetAsync<Pod>("default", "gated"))!.Spec.NodeName, Is.EqualTo("a"));
+    }
+
+    [Test]
     public async Task TooManyPods_IsAReason()
     {
         await _cluster.AddNodeAsync("tiny", pods: 1);

@@ -102,6 +102,26 @@ public sealed class KubeYamlTests
     }
 
     [Test]
+    public void ToJson_BackslashQuoteInDoubleQuotes_ReadsAsKubectlReadsIt()
+    {
+        // go-yaml, which kubectl and the API server use, takes \' for ' in a double-quoted scalar
+        // (the documentation's envars-file-container.yaml does); elsewhere a backslash stays as written.
+        const string Yaml = "a: [\"x\", \"echo \\\"A=\\'a\\'\\nB=\\'b\\'\\\"\"]\r\nb: 'it\\''s'\r\nc: |\r\n  \\'kept\\'\r\nd: \"\\'\"\r\n# \\' in a comment\r\n";
+
+        var json = System.Text.Encoding.UTF8.GetString(KubeYaml.ToJson(Yaml).Single());
+
+        Assert.That(json, Is.EqualTo("""{"a":["x","echo \u0022A=\u0027a\u0027\nB=\u0027b\u0027\u0022"],"b":"it\\\u0027s","c":"\\\u0027kept\\\u0027\n","d":"\u0027"}"""));
+    }
+
+    [TestCase("a: \"\\q\"")]
+    [TestCase("a: \"\\'\\q\"")]
+    public void ToJson_OtherUnknownEscapes_StayErrors(string yaml)
+    {
+        var error = Assert.Throws<InvalidArgumentException>(() => KubeYaml.ToJson(yaml));
+        Assert.That(error!.Message, Does.StartWith("the YAML is not valid at line"));
+    }
+
+    [Test]
     public void Deserialize_MultipleDocuments_SkipsEmptyOnes_AndExpandsLists()
     {
         const string Yaml = """

@@ -47,6 +47,19 @@ public sealed class ApiServerTests : ApiServerTest
 
         Assert.That(pod.Status.Phase, Is.EqualTo("Pending"));
         Assert.That(pod.Status.QosClass, Is.EqualTo("BestEffort"));
+        Assert.That(pod.Status.Conditions, Is.Empty);
+    }
+
+    [Test]
+    public async Task Create_GatedPod_IsMarkedSchedulingGated()
+    {
+        var pod = NewPod("gated");
+        pod = await CreateAsync(pod with { Spec = pod.Spec with { SchedulingGates = [new PodSchedulingGate { Name = "example.com/quota" }] } });
+
+        var scheduled = pod.Status.Conditions.Single();
+        Assert.That(
+            (scheduled.Type, scheduled.Status, scheduled.Reason, scheduled.Message),
+            Is.EqualTo((PodConditionType.PodScheduled, ConditionStatus.False, "SchedulingGated", "Scheduling is blocked due to non-empty scheduling gates")));
     }
 
     [Test]

@@ -24,8 +24,14 @@ public sealed record Container
 
     public ResourceRequirements Resources { get => field ??= new(); init; }
 
+    /// <summary>Whether resizing cpu or memory in place restarts the container.</summary>
+    public IReadOnlyList<ContainerResizePolicy> ResizePolicy { get => field ?? []; init; }
+
     /// <summary>For an init container: Always makes it a sidecar that runs beside the app containers.</summary>
     public string? RestartPolicy { get; init; }
+
+    /// <summary>Exit codes that override <see cref="RestartPolicy"/>, which must then be set.</summary>
+    public IReadOnlyList<ContainerRestartRule> RestartPolicyRules { get => field ?? []; init; }
 
     public IReadOnlyList<VolumeMount> VolumeMounts { get => field ?? []; init; }
 
@@ -67,4 +73,31 @@ public sealed record ContainerPortSpec
     public string? Protocol { get; init; }
 
     public string? HostIP { get; init; }
+}
+
+/// <summary>What an in-place resize of one resource does to the container.</summary>
+public sealed record ContainerResizePolicy
+{
+    /// <summary>cpu or memory.</summary>
+    public string ResourceName { get => field ?? string.Empty; init; }
+
+    /// <summary>NotRequired (the default) or RestartContainer.</summary>
+    public string RestartPolicy { get => field ?? string.Empty; init; }
+}
+
+/// <summary>An action taken when a container exits with a matching code.</summary>
+public sealed record ContainerRestartRule
+{
+    /// <summary>Restart, or RestartAllContainers of the pod.</summary>
+    public string Action { get => field ?? string.Empty; init; }
+
+    public ContainerRestartRuleOnExitCodes? ExitCodes { get; init; }
+}
+
+/// <summary>Exit codes a restart rule matches: In or NotIn <see cref="Values"/>.</summary>
+public sealed record ContainerRestartRuleOnExitCodes
+{
+    public string Operator { get => field ?? string.Empty; init; }
+
+    public IReadOnlyList<int> Values { get => field ?? []; init; }
 }

@@ -21,6 +21,8 @@ public sealed record EnvVarSource
     public KeySelector? ConfigMapKeyRef { get; init; }
 
     public KeySelector? SecretKeyRef { get; init; }
+
+    public FileKeySelector? FileKeyRef { get; init; }
 }
 
 /// <summary>A field of the pod, such as metadata.name or status.podIP.</summary>
@@ -45,6 +47,19 @@ public sealed record ResourceFieldSelector
 public sealed record KeySelector
 {
     public string Name { get => field ?? string.Empty; init; }
+
+    public string Key { get => field ?? string.Empty; init; }
+
+    public bool? Optional { get; init; }
+}
+
+/// <summary>A key of an env file (KEY=value lines) that an init container wrote into an emptyDir volume.</summary>
+public sealed record FileKeySelector
+{
+    public string VolumeName { get => field ?? string.Empty; init; }
+
+    /// <summary>The file, relative to the volume.</summary>
+    public string Path { get => field ?? string.Empty; init; }
 
     public string Key { get => field ?? string.Empty; init; }
 

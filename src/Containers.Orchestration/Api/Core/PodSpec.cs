@@ -16,6 +16,12 @@ public sealed record PodSpec
 
     public IReadOnlyList<Container> Containers { get => field ?? []; init; }
 
+    /// <summary>
+    /// Pod-level requests and limits (cpu, memory, hugepages-*): a budget the containers share.
+    /// Where set, they are the pod's requests for scheduling and decide its QoS class.
+    /// </summary>
+    public ResourceRequirements? Resources { get; init; }
+
     /// <summary>Always (the default), OnFailure or Never; see <see cref="RestartPolicy"/>.</summary>
     public string? RestartPolicy { get; init; }
 
@@ -45,6 +51,9 @@ public sealed record PodSpec
 
     public bool? HostIPC { get; init; }
 
+    /// <summary>False runs the pod in its own user namespace; true (the default) shares the host's.</summary>
+    public bool? HostUsers { get; init; }
+
     public bool? ShareProcessNamespace { get; init; }
 
     public PodSecurityContext? SecurityContext { get; init; }
@@ -58,6 +67,9 @@ public sealed record PodSpec
     public JsonElement? Affinity { get; init; }
 
     public string? SchedulerName { get; init; }
+
+    /// <summary>While any gate is listed the scheduler leaves the pod alone; gates can only be removed.</summary>
+    public IReadOnlyList<PodSchedulingGate> SchedulingGates { get => field ?? []; init; }
 
     public IReadOnlyList<Toleration> Tolerations { get => field ?? []; init; }
 
@@ -100,6 +112,12 @@ public sealed record PodReadinessGate
 
 /// <summary>The operating system the pod needs (linux).</summary>
 public sealed record PodOS
+{
+    public string Name { get => field ?? string.Empty; init; }
+}
+
+/// <summary>A named condition that holds a pod back from scheduling until it is removed.</summary>
+public sealed record PodSchedulingGate
 {
     public string Name { get => field ?? string.Empty; init; }
 }

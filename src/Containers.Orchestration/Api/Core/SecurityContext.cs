@@ -26,6 +26,8 @@ public sealed record SecurityContext
     public JsonElement? SeccompProfile { get; init; }
 
     public JsonElement? AppArmorProfile { get; init; }
+
+    public WindowsSecurityContextOptions? WindowsOptions { get; init; }
 }
 
 public sealed record Capabilities
@@ -46,6 +48,9 @@ public sealed record PodSecurityContext
 
     public IReadOnlyList<long> SupplementalGroups { get => field ?? []; init; }
 
+    /// <summary>Merge (the default: add the image's groups of the user) or Strict (only the groups listed here).</summary>
+    public string? SupplementalGroupsPolicy { get; init; }
+
     public long? FsGroup { get; init; }
 
     public string? FsGroupChangePolicy { get; init; }
@@ -57,6 +62,20 @@ public sealed record PodSecurityContext
     public JsonElement? SeccompProfile { get; init; }
 
     public JsonElement? AppArmorProfile { get; init; }
+
+    public WindowsSecurityContextOptions? WindowsOptions { get; init; }
+}
+
+/// <summary>Identity settings of Windows containers, kept so Windows manifests apply; Linux nodes ignore them.</summary>
+public sealed record WindowsSecurityContextOptions
+{
+    public string? GmsaCredentialSpecName { get; init; }
+
+    public string? GmsaCredentialSpec { get; init; }
+
+    public string? RunAsUserName { get; init; }
+
+    public bool? HostProcess { get; init; }
 }
 
 public sealed record Sysctl

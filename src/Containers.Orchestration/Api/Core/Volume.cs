@@ -19,6 +19,8 @@ public sealed record Volume
 
     public PersistentVolumeClaimVolumeSource? PersistentVolumeClaim { get; init; }
 
+    public ImageVolumeSource? Image { get; init; }
+
     public JsonElement? Projected { get; init; }
 
     public JsonElement? DownwardAPI { get; init; }
@@ -30,6 +32,9 @@ public sealed record EmptyDirVolumeSource
     public string? Medium { get; init; }
 
     public Quantity? SizeLimit { get; init; }
+
+    /// <summary>The directory's permission bits, 0 to 01777; 0777 when unset.</summary>
+    public int? Mode { get; init; }
 }
 
 public sealed record HostPathVolumeSource
@@ -78,4 +83,13 @@ public sealed record PersistentVolumeClaimVolumeSource
     public string ClaimName { get => field ?? string.Empty; init; }
 
     public bool? ReadOnly { get; init; }
+}
+
+/// <summary>The contents of an OCI image or artifact, mounted read-only.</summary>
+public sealed record ImageVolumeSource
+{
+    public string? Reference { get; init; }
+
+    /// <summary>Always, IfNotPresent or Never; defaulted from the reference's tag as a container's is.</summary>
+    public string? PullPolicy { get; init; }
 }

@@ -33,20 +33,7 @@ internal sealed class YamlToJson
             throw new InvalidArgumentException($"the YAML is {yaml.Length} characters, more than the {limits.MaxInputLength} allowed: split it into smaller manifests");
         }
 
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new LimitingParser(new Parser(new StringReader(yaml)), limits));
-        }
-        catch (YamlException e)
-        {
-            throw new InvalidArgumentException($"the YAML is not valid at line {e.Start.Line}, column {e.Start.Column}: {Innermost(e).Message}", e);
-        }
-        catch (ArgumentException e)
-        {
-            // The representation model refuses a mapping with a key twice.
-            throw new InvalidArgumentException($"the YAML is not valid: {e.Message}: a mapping has the same key twice", e);
-        }
+        var stream = Load(yaml, limits);
 
         var converter = new YamlToJson(limits);
         var documents = new List<byte[]>(stream.Documents.Count);
@@ -67,6 +54,32 @@ internal sealed class YamlToJson
         }
 
         return documents;
+    }
+
+    private static YamlStream Load(string yaml, YamlLimits limits)
+    {
+        for (var repairs = 0; ; repairs++)
+        {
+            var stream = new YamlStream();
+            try
+            {
+                stream.Load(new LimitingParser(new Parser(new StringReader(yaml)), limits));
+                return stream;
+            }
+            catch (YamlException e) when (repairs < SingleQuoteEscapes.MaxRepairs && SingleQuoteEscapes.Repair(yaml, Innermost(e)) is { } repaired)
+            {
+                yaml = repaired;
+            }
+            catch (YamlException e)
+            {
+                throw new InvalidArgumentException($"the YAML is not valid at line {e.Start.Line}, column {e.Start.Column}: {Innermost(e).Message}", e);
+            }
+            catch (ArgumentException e)
+            {
+                // The representation model refuses a mapping with a key twice.
+                throw new InvalidArgumentException($"the YAML is not valid: {e.Message}: a mapping has the same key twice", e);
+            }
+        }
     }
 
     private void Write(YamlNode node, Utf8JsonWriter writer, int depth)
@@ -186,5 +199,5 @@ internal sealed class YamlToJson
     private static bool IsString(YamlScalarNode scalar) =>
         scalar.Style is not (ScalarStyle.Plain or ScalarStyle.Any) || (!scalar.Tag.IsEmpty && scalar.Tag.Value is StringTag or "!");
 
-    private static Exception Innermost(Exception e) => e.InnerException is YamlException inner ? Innermost(inner) : e;
+    private static YamlException Innermost(YamlException e) => e.InnerException is YamlException inner ? Innermost(inner) : e;
 }
