@@ -98,7 +98,22 @@ public sealed class NetworkCommandTests : ContainerCliTest
         }
 
         var port = int.Parse(JsonDocument.Parse(ports!).RootElement[0].GetProperty("HostPort").GetString()!);
-        Assert.That(await ReadWhenServedAsync(port), Is.EqualTo("foreground\n"));
+        string served;
+        try
+        {
+            served = await ReadWhenServedAsync(port);
+        }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            // Say what became of the run, and leave no run of this test going into the next.
+            var ended = run.IsCompleted ? $"run ended with {run.Result.Code}: {run.Result.Stdout} {run.Result.Stderr}" : "run still going";
+            await CliAsync("rm", "-f", "fg");
+            await run.WaitAsync(Timeout);
+            Assert.Fail($"port {port} never served the container's line ({e.Message}); {ended}");
+            throw;
+        }
+
+        Assert.That(served, Is.EqualTo("foreground\n"));
         var (exit, _, stderr) = await run.WaitAsync(Timeout);
         Assert.That(exit, Is.Zero, stderr);
     }
