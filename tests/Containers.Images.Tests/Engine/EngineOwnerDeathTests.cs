@@ -80,16 +80,24 @@ public sealed class EngineOwnerDeathTests : EngineTest
     [Test]
     public async Task ANewEngine_RemovesWhatIsLeftOfAContainerWhoseOwnerAndShimAreGone()
     {
-        var info = await Engine.RunAsync(Spec("sleep", "600"));
+        // Each step says so, and the waits are bounded: this test once stalled in a CI run, and a
+        // timed-out test has no stack to show where.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await TestContext.Out.WriteLineAsync("run");
+        var info = await Engine.RunAsync(Spec("sleep", "600"), timeout.Token);
         // The runtime forgets it, as its sweep does once owner and shim are dead; the engine's record says its owner is gone.
-        await Runtime.DeleteAsync(info.Id, force: true);
-        await Engine.WaitAsync(info.Id);
+        await TestContext.Out.WriteLineAsync("runtime delete");
+        await Runtime.DeleteAsync(info.Id, force: true, timeout.Token);
+        await TestContext.Out.WriteLineAsync("engine wait");
+        await Engine.WaitAsync(info.Id, timeout.Token);
         var record = Path.Combine(Root, "containers", info.Id, "container.json");
         var json = JsonNode.Parse(await File.ReadAllTextAsync(record))!;
         json["ownerPid"] = int.MaxValue;
         await File.WriteAllTextAsync(record, json.ToJsonString());
 
+        await TestContext.Out.WriteLineAsync("reopen");
         await ReopenEngineAsync();
+        await TestContext.Out.WriteLineAsync("reopened");
 
         Assert.Multiple(async () =>
         {

@@ -41,7 +41,11 @@ internal static class ServeCommand
 
             var authenticator = await StaticTokenFile.LoadAsync(result.GetRequiredValue(tokens), cancellationToken).ConfigureAwait(false);
             var root = Path.GetFullPath(result.GetValue(cli.Root) ?? ContainersPaths.DefaultRoot);
-            using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+            // ASP.NET Core logs two lines per request at Information, which buries the control plane's own lines.
+            using var loggers = LoggerFactory.Create(logging => logging
+                .AddSimpleConsole(o => o.SingleLine = true)
+                .SetMinimumLevel(LogLevel.Information)
+                .AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
             var etcdUrl = result.GetValue(etcd);
             IStateStore store = etcdUrl is null
                 ? await EmbeddedStateStore.OpenAsync(
