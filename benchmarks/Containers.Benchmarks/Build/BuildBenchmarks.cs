@@ -34,6 +34,7 @@ public class BuildBenchmarks
     private string root = null!;
     private string context = null!;
     private string buildahRoot = null!;
+    private string stateRoot = null!;
     private BuiltinRuntime runtime = null!;
     private ContainerEngine engine = null!;
     private DockerfileBuilder builder = null!;
@@ -61,7 +62,8 @@ public class BuildBenchmarks
         var image = Mutate.SetCmd(Mutate.AppendLayers(Image.Empty(), layer), "sh", "-c", "echo hello");
 
         context = Path.Combine(AppContext.BaseDirectory, "Build", "Corpus", Case);
-        runtime = new BuiltinRuntime(new BuiltinRuntimeOptions { StateRoot = Path.Combine("/run", $"containers-bench-build-{Environment.ProcessId}"), CgroupParent = CgroupParent });
+        stateRoot = Path.Combine("/run", $"containers-bench-build-{Environment.ProcessId}");
+        runtime = new BuiltinRuntime(new BuiltinRuntimeOptions { StateRoot = stateRoot, CgroupParent = CgroupParent });
         var engineRoot = Path.Combine(root, "engine");
         engine = new ContainerEngine(new EngineOptions { Root = engineRoot, DefaultNetwork = "none" }, runtime);
         var images = new LocalImages(engineRoot);
@@ -87,6 +89,11 @@ public class BuildBenchmarks
         await engine.DisposeAsync();
         await runtime.DisposeAsync();
         LayerApplier.DeleteTree(root);
+        if (Directory.Exists(stateRoot))
+        {
+            // The runtime's state root, emptied as its containers went.
+            Directory.Delete(stateRoot, recursive: true);
+        }
         using var parent = Cgroup.Open(CgroupLayout.Current, CgroupPath.Parse(CgroupParent));
         await parent.DeleteAsync(TimeSpan.FromSeconds(10));
     }

@@ -26,6 +26,7 @@ public class EngineRunBenchmarks
     private string root = null!;
     private string bundle = null!;
     private string runcRoot = null!;
+    private string stateRoot = null!;
     private ContainerEngine engine = null!;
     private BuiltinRuntime runtime = null!;
     private IImage image = null!;
@@ -67,7 +68,8 @@ public class EngineRunBenchmarks
 
         runcRoot = Path.Combine("/run", $"containers-bench-runc-{Environment.ProcessId}");
         Directory.CreateDirectory(runcRoot);
-        runtime = new BuiltinRuntime(new BuiltinRuntimeOptions { StateRoot = Path.Combine("/run", $"containers-bench-engine-{Environment.ProcessId}"), CgroupParent = CgroupParent });
+        stateRoot = Path.Combine("/run", $"containers-bench-engine-{Environment.ProcessId}");
+        runtime = new BuiltinRuntime(new BuiltinRuntimeOptions { StateRoot = stateRoot, CgroupParent = CgroupParent });
         // No network, as runc's bundle: a namespace of its own with only lo.
         engineRoot = Path.Combine(root, "engine");
         engine = new ContainerEngine(new EngineOptions { Root = engineRoot, DefaultNetwork = "none" }, runtime);
@@ -90,6 +92,11 @@ public class EngineRunBenchmarks
         await runtime.DisposeAsync();
         LayerApplier.DeleteTree(root);
         Directory.Delete(runcRoot, recursive: true);
+        if (Directory.Exists(stateRoot))
+        {
+            // The runtime's state root, emptied as its containers went.
+            Directory.Delete(stateRoot, recursive: true);
+        }
         using var parent = Cgroup.Open(CgroupLayout.Current, CgroupPath.Parse(CgroupParent));
         await parent.DeleteAsync(TimeSpan.FromSeconds(10));
     }
