@@ -57,7 +57,8 @@ public sealed class ContainerRestartTests : EngineTest
         var info = await Engine.RunAsync(new ContainerRunSpec(Image) { Restart = RestartPolicy.Parse("on-failure:2"), Cmd = ["sh", "-c", "echo run; exit 1"] });
 
         // Stopped too: between the second restart's start and its exit, the record still carries the previous run's finish.
-        var final = await InspectUntilAsync(info.Id, i => i.Status == ContainerStatus.Stopped && !i.Restarting && i.RestartCount == 2, "ended after two restarts");
+        // And its exit recorded: the runtime can say stopped a moment before the engine has written the exit code.
+        var final = await InspectUntilAsync(info.Id, i => i.Status == ContainerStatus.Stopped && !i.Restarting && i.RestartCount == 2 && i.ExitCode is not null, "ended after two restarts");
         var log = await LogTextAsync(info.Id, follow: true);
 
         Assert.Multiple(() =>
