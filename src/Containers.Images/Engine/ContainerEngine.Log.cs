@@ -18,6 +18,12 @@ public sealed partial class ContainerEngine
         [LoggerMessage(EventId = 1507, Level = LogLevel.Warning, Message = "Container {Id} ran out of memory: the OOM killer killed {Kills} of its processes")]
         public static partial void OomKilled(ILogger logger, string id, ulong kills);
 
+        [LoggerMessage(EventId = 1508, Level = LogLevel.Warning, Message = "The runtime could not tell how container {Id} ended; it is recorded as killed")]
+        public static partial void ExitUnknown(ILogger logger, string id, Exception error);
+
+        [LoggerMessage(EventId = 1509, Level = LogLevel.Error, Message = "The exit of container {Id} could not be recorded; its waiters are told, and it is not restarted")]
+        public static partial void RecordingExitFailed(ILogger logger, string id, Exception error);
+
         [LoggerMessage(EventId = 1504, Level = LogLevel.Information, Message = "Removed container {Id}")]
         public static partial void Removed(ILogger logger, string id);
 

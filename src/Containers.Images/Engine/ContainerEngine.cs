@@ -450,15 +450,19 @@ public sealed partial class ContainerEngine : IAsyncDisposable
                 // records the exit.
                 return;
             }
-            catch (ContainersException)
+            catch (Exception e)
             {
+                // Any failure of the wait (the runtime's state removed under it, a socket error) ends
+                // this run for the engine: recorded as killed, never left unrecorded with every
+                // waiter hanging on it.
+                Log.ExitUnknown(_logger, entry.Record.Id, e);
                 status = ExitStatus.Killed(SigKill);
             }
 
             var oomKilled = await OomKilledAsync(entry.Record.Id).ConfigureAwait(false);
-            ExitAction action;
-            TaskCompletionSource<ExitStatus> exited;
+            var action = ExitAction.None;
             await entry.Gate.WaitAsync().ConfigureAwait(false);
+            var exited = entry.Exited;
             try
             {
                 // Decided with the exit under the gate, so a stop, start or remove sees one or the other.
@@ -470,8 +474,13 @@ public sealed partial class ContainerEngine : IAsyncDisposable
                 }
 
                 await ReleaseNetworkAsync(entry, persist: true).ConfigureAwait(false);
-
-                exited = entry.Exited;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ContainersException)
+            {
+                // Its directory or network went from under it (a remove racing the exit): the exit
+                // is still told to its waiters, and nothing more is done for this run.
+                Log.RecordingExitFailed(_logger, entry.Record.Id, e);
+                action = ExitAction.None;
             }
             finally
             {

@@ -37,7 +37,11 @@ internal sealed class RecordingRuntime(IContainerRuntime inner) : IContainerRunt
 
     public Task KillAsync(string id, int signal, bool all = false, CancellationToken cancellationToken = default) => inner.KillAsync(id, signal, all, cancellationToken);
 
-    public Task<ExitStatus> WaitAsync(string id, CancellationToken cancellationToken = default) => inner.WaitAsync(id, cancellationToken);
+    /// <summary>When set, every wait fails with it, as a wait whose state is removed under it can.</summary>
+    public Exception? WaitFailure { get; set; }
+
+    public Task<ExitStatus> WaitAsync(string id, CancellationToken cancellationToken = default) =>
+        WaitFailure is { } failure ? Task.FromException<ExitStatus>(failure) : inner.WaitAsync(id, cancellationToken);
 
     public Task DeleteAsync(string id, bool force = false, CancellationToken cancellationToken = default) => inner.DeleteAsync(id, force, cancellationToken);
 
