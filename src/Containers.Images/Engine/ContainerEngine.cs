@@ -443,7 +443,7 @@ public sealed partial class ContainerEngine : IAsyncDisposable
             {
                 status = await _runtime.WaitAsync(entry.Record.Id, _disposing.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is OperationCanceledException || (e is ContainersException && _disposing.IsCancellationRequested))
+            catch (Exception e) when (_disposing.IsCancellationRequested && e is OperationCanceledException or ContainersException)
             {
                 // This engine is being disposed (and its runtime's channels with it, which can
                 // surface as a broken channel, not a cancellation); whoever opens the root next
