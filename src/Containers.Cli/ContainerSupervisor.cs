@@ -27,6 +27,7 @@ internal static class ContainerSupervisor
 
     private static readonly TimeSpan BindRetry = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// Hands what the containers this command started need after it exits over to supervisors:
@@ -152,10 +153,9 @@ internal static class ContainerSupervisor
         }
         finally
         {
-            foreach (var forwarder in forwarders)
-            {
-                await forwarder.DisposeAsync().ConfigureAwait(false);
-            }
+            // Once the container has ended, a reply it wrote just before still reaches its client.
+            var grace = exited ? Grace : TimeSpan.Zero;
+            await Task.WhenAll(forwarders.Select(f => f.StopAsync(grace).AsTask())).ConfigureAwait(false);
 
             if (IsOurs(pidFile))
             {

@@ -23,6 +23,12 @@ public sealed partial class ContainerEngine
     private readonly SemaphoreSlim _networkGate = new(1, 1);
 
     /// <summary>The forwarders of each running container with published ports, by container id.</summary>
+    /// <summary>
+    /// How long the forwarders of a container that has ended may take to pass on what it sent
+    /// before it did: its sockets are closed, so this is only ever used up by a stuck client.
+    /// </summary>
+    private static readonly TimeSpan ForwardingGrace = TimeSpan.FromSeconds(2);
+
     private readonly ConcurrentDictionary<string, PortForwarder[]> _forwarders = new(StringComparer.Ordinal);
 
     private EngineNetworks? _networks;
@@ -299,7 +305,7 @@ public sealed partial class ContainerEngine
         }
         catch
         {
-            await StopForwardersAsync(entry.Record.Id).ConfigureAwait(false);
+            await StopForwardersAsync(entry.Record.Id, TimeSpan.Zero).ConfigureAwait(false);
             throw;
         }
     }
@@ -365,7 +371,9 @@ public sealed partial class ContainerEngine
     private async Task ReleaseNetworkAsync(Entry entry, bool persist)
     {
         var id = entry.Record.Id;
-        await StopForwardersAsync(id).ConfigureAwait(false);
+
+        // The container has ended: a reply it wrote just before still reaches its client.
+        await StopForwardersAsync(id, ForwardingGrace).ConfigureAwait(false);
         if (entry.Record.Networking is not { IsBridge: true } networking)
         {
             return;
@@ -402,21 +410,18 @@ public sealed partial class ContainerEngine
     /// <summary>Stops the container's forwarders, as when its start failed; its address stays.</summary>
     private async Task UnpublishPortsAsync(Entry entry)
     {
-        await StopForwardersAsync(entry.Record.Id).ConfigureAwait(false);
+        await StopForwardersAsync(entry.Record.Id, TimeSpan.Zero).ConfigureAwait(false);
         if (entry.Record.Networking is { PublishedPorts.Count: > 0 } networking)
         {
             await SaveAsync(entry, entry.Record with { Networking = networking with { PublishedPorts = [] } }, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
-    private async Task StopForwardersAsync(string id)
+    private async Task StopForwardersAsync(string id, TimeSpan grace)
     {
         if (_forwarders.TryRemove(id, out var forwarders))
         {
-            foreach (var forwarder in forwarders)
-            {
-                await forwarder.DisposeAsync().ConfigureAwait(false);
-            }
+            await Task.WhenAll(forwarders.Select(f => f.StopAsync(grace).AsTask())).ConfigureAwait(false);
 
             Log.PortsUnpublished(_logger, id, forwarders.Length);
         }
@@ -570,7 +575,7 @@ public sealed partial class ContainerEngine
         await _networkReconcile.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         foreach (var id in _forwarders.Keys.ToArray())
         {
-            await StopForwardersAsync(id).ConfigureAwait(false);
+            await StopForwardersAsync(id, TimeSpan.Zero).ConfigureAwait(false);
         }
     }
 

@@ -15,8 +15,11 @@ namespace Containers.Networking.Ports;
 /// passed on to the other; an error on either side aborts both.
 /// </summary>
 /// <remarks>
-/// Disposing stops listening and closes every live connection. Nothing it starts can leave an
-/// unobserved exception: every connection's failure is caught and logged.
+/// <see cref="StopAsync"/> stops listening and, within a grace period, lets each live connection
+/// pass on what its container side had already sent (a container that exits right after it
+/// writes its reply must not lose it to the stop); disposing stops with no grace and cuts every
+/// live connection. Nothing it starts can leave an unobserved exception: every connection's
+/// failure is caught and logged.
 /// </remarks>
 public sealed partial class PortForwarder : IAsyncDisposable
 {
@@ -25,6 +28,7 @@ public sealed partial class PortForwarder : IAsyncDisposable
 
     private readonly Socket listener;
     private readonly ILogger logger;
+    private readonly CancellationTokenSource accepting = new();
     private readonly CancellationTokenSource stopping = new();
     private readonly ConcurrentDictionary<Connection, byte> connections = new();
     private readonly Task acceptLoop;
@@ -95,38 +99,54 @@ public sealed partial class PortForwarder : IAsyncDisposable
         return Task.FromResult(forwarder);
     }
 
-    /// <summary>Stops listening, closes every live connection and waits until they are gone.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops listening, cuts every live connection and waits until they are gone.</summary>
+    public ValueTask DisposeAsync() => StopAsync(TimeSpan.Zero);
+
+    /// <summary>
+    /// Stops listening, then waits up to <paramref name="grace"/> for each live connection's
+    /// container side to end, passing on what it sent; a connection whose container side has
+    /// ended is closed in order (FIN), the rest are cut (reset). Returns once all are gone. Only
+    /// the first stop (or dispose) does anything.
+    /// </summary>
+    public async ValueTask StopAsync(TimeSpan grace)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(grace, TimeSpan.Zero);
         if (Interlocked.Exchange(ref disposed, 1) != 0)
         {
             return;
         }
 
-        await stopping.CancelAsync();
+        await accepting.CancelAsync();
         listener.Dispose();
         await acceptLoop;
 
-        // The accept loop is over, so the set only shrinks now; each task ends soon after the cancel.
-        var closing = connections.Keys.Select(c => c.Task).ToArray();
-        var count = closing.Length;
-        await Task.WhenAll(closing);
+        // The accept loop is over, so the set only shrinks now.
+        var live = connections.Keys.ToArray();
+        if (grace > TimeSpan.Zero && live.Length > 0)
+        {
+            await Task.WhenAll(live.Select(c => c.ContainerSideEnded.Task)).WaitAsync(grace).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        // Each task ends soon after the cancel.
+        await stopping.CancelAsync();
+        await Task.WhenAll(live.Select(c => c.Task));
+        accepting.Dispose();
         stopping.Dispose();
-        Log.Stopped(logger, HostEndPoint, count);
+        Log.Stopped(logger, HostEndPoint, live.Length);
     }
 
     private async Task AcceptLoopAsync()
     {
         // Yield first so that the constructor does not run the loop.
         await Task.Yield();
-        while (!stopping.IsCancellationRequested)
+        while (!accepting.IsCancellationRequested)
         {
             Socket client;
             try
             {
-                client = await listener.AcceptAsync(stopping.Token);
+                client = await listener.AcceptAsync(accepting.Token);
             }
-            catch (Exception e) when (stopping.IsCancellationRequested && e is OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (Exception e) when (accepting.IsCancellationRequested && e is OperationCanceledException or ObjectDisposedException or SocketException)
             {
                 return;
             }
@@ -136,7 +156,7 @@ public sealed partial class PortForwarder : IAsyncDisposable
                 Log.AcceptFailed(logger, e, HostEndPoint);
                 try
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(50), stopping.Token);
+                    await Task.Delay(TimeSpan.FromMilliseconds(50), accepting.Token);
                 }
                 catch (OperationCanceledException)
                 {
@@ -184,6 +204,7 @@ public sealed partial class PortForwarder : IAsyncDisposable
                 Log.ContainerUnreachable(logger, e, connection.ClientEndPoint, ContainerEndPoint);
             }
 
+            connection.ContainerSideEnded.TrySetResult();
             connection.Close(abort: true);
             connections.TryRemove(connection, out _);
             return;
@@ -191,13 +212,19 @@ public sealed partial class PortForwarder : IAsyncDisposable
 
         var toContainer = CopyAsync(connection, client, upstream, "client to container");
         var toClient = CopyAsync(connection, upstream, client, "container to client");
-        await Task.WhenAll(toContainer, toClient);
-        connection.Close(abort: connection.Aborting.IsCancellationRequested);
+        var containerSide = await toClient;
+        connection.ContainerSideEnded.TrySetResult();
+        var clientSide = await toContainer;
+
+        // The client has had all the container sent, and its FIN, unless that direction did not
+        // finish; a reset then, as also when the client's side failed, so that neither end
+        // mistakes a cut connection for a finished one. A stop only cancels the client's side.
+        connection.Close(abort: containerSide != CopyEnd.Finished || clientSide == CopyEnd.Failed);
         connections.TryRemove(connection, out _);
     }
 
     /// <summary>Copies until <paramref name="from"/> ends, then half-closes <paramref name="to"/>; never throws.</summary>
-    private async Task CopyAsync(Connection connection, Socket from, Socket to, string direction)
+    private async Task<CopyEnd> CopyAsync(Connection connection, Socket from, Socket to, string direction)
     {
         var token = connection.Aborting.Token;
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
@@ -209,7 +236,7 @@ public sealed partial class PortForwarder : IAsyncDisposable
                 if (read == 0)
                 {
                     to.Shutdown(SocketShutdown.Send);
-                    return;
+                    return CopyEnd.Finished;
                 }
 
                 for (var sent = 0; sent < read;)
@@ -226,12 +253,27 @@ public sealed partial class PortForwarder : IAsyncDisposable
 
                 // The other direction has no reason to go on: stop it, and reset both sides.
                 await connection.Aborting.CancelAsync();
+                return CopyEnd.Failed;
             }
+
+            return CopyEnd.Cancelled;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    private enum CopyEnd
+    {
+        /// <summary>The source ended in order, and the destination was half-closed.</summary>
+        Finished,
+
+        /// <summary>The connection was aborted, by the stop or by the other direction's failure.</summary>
+        Cancelled,
+
+        /// <summary>This direction failed, and aborted the connection.</summary>
+        Failed,
     }
 
     private sealed class Connection
@@ -251,6 +293,9 @@ public sealed partial class PortForwarder : IAsyncDisposable
 
         /// <summary>Cancelled when the forwarder stops or either direction fails.</summary>
         public CancellationTokenSource Aborting { get; }
+
+        /// <summary>Set once nothing more can come from the container: its side ended, failed or never connected.</summary>
+        public TaskCompletionSource ContainerSideEnded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Task Task { get; set; } = Task.CompletedTask;
 

@@ -133,6 +133,48 @@ public sealed class PortForwarderTests
     }
 
     [Test]
+    public async Task Stop_WithAGrace_StillDeliversWhatTheContainerSentBeforeItClosed()
+    {
+        // More than the socket buffers on both hops hold, so most of it is still on its way when the stop begins.
+        var data = RandomBytes(32 << 20, seed: 2);
+        using var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        server.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        server.Listen();
+        var forwarder = await StartAsync(new PortBinding(((IPEndPoint)server.LocalEndPoint!).Port));
+        using var client = await ConnectAsync(forwarder.HostEndPoint);
+        var serving = Task.Run(async () =>
+        {
+            using var accepted = await server.AcceptAsync();
+            await accepted.SendAsync(data, SocketFlags.None);
+            accepted.Shutdown(SocketShutdown.Both);
+        });
+        await WaitUntilAsync(() => forwarder.ActiveConnections == 1);
+
+        // As when the container exits: the engine stops the forwarder while the reply is in flight.
+        var stopping = forwarder.StopAsync(TimeSpan.FromSeconds(15)).AsTask();
+        var received = await ReadToEndAsync(client).WaitAsync(Timeout);
+        await serving.WaitAsync(Timeout);
+        await stopping.WaitAsync(Timeout);
+
+        Assert.That(received.Length, Is.EqualTo(data.Length), "the whole reply, and then an orderly end rather than a reset");
+        Assert.That(received, Is.EqualTo(data));
+        Assert.That(forwarder.ActiveConnections, Is.Zero);
+    }
+
+    [Test]
+    public async Task Stop_WithAGrace_ResetsAConnectionWhoseContainerSideIsStillOpenOnceTheGraceIsOver()
+    {
+        var forwarder = await StartAsync(new PortBinding(echo.EndPoint.Port));
+        using var client = await ConnectAsync(forwarder.HostEndPoint);
+        Assert.That(await RoundTripOnAsync(client, "x"u8.ToArray()), Is.EqualTo("x"u8.ToArray()));
+
+        await forwarder.StopAsync(TimeSpan.FromMilliseconds(200)).AsTask().WaitAsync(Timeout);
+
+        Assert.That(forwarder.ActiveConnections, Is.Zero);
+        Assert.That(await ReceiveEndsAsync(client), Is.True, "the echo server never ends its side, so the grace runs out and the connection is cut");
+    }
+
+    [Test]
     public async Task Forward_ToAPortWhereNothingListens_DropsTheClientAndLogsIt()
     {
         // A bound socket that does not listen holds the port and answers connects with a reset.
