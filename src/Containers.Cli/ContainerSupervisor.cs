@@ -4,6 +4,7 @@ using System.Net;
 using Containers.Errors;
 using Containers.Images.Engine;
 using Containers.Networking.Ports;
+using Containers.Processes;
 using Containers.Runtime;
 using Containers.Runtime.Builtin;
 
@@ -184,26 +185,50 @@ internal static class ContainerSupervisor
             return;
         }
 
-        // Only a supervisor of this container: a pid left by one that died may be someone else's now.
-        if (letItFinish)
+        // Only a supervisor of this container: a pid left by one that died may be someone else's
+        // now. Once it is known, it is followed by its start time, not its command line, which a
+        // process that is exiting has already lost while it still holds its sockets.
+        if (!IsSupervisorOf(pid, id) || ProcessIdentity.Of(pid) is not { } supervisor)
         {
-            await WaitForExitAsync(pid, id, cancellationToken).ConfigureAwait(false);
+            File.Delete(pidFile);
+            return;
         }
 
-        if (IsSupervisorOf(pid, id) && Posix.Signal(pid, Posix.SigTerm))
+        if (letItFinish)
         {
-            await WaitForExitAsync(pid, id, cancellationToken).ConfigureAwait(false);
+            await WaitForExitAsync(supervisor, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (IsRunning(supervisor) && Posix.Signal(pid, Posix.SigTerm))
+        {
+            await WaitForExitAsync(supervisor, cancellationToken).ConfigureAwait(false);
         }
 
         File.Delete(pidFile);
     }
 
-    private static async Task WaitForExitAsync(int pid, string id, CancellationToken cancellationToken)
+    private static async Task WaitForExitAsync(ProcessIdentity supervisor, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + Patience;
-        while (IsSupervisorOf(pid, id) && DateTime.UtcNow < deadline)
+        while (IsRunning(supervisor) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(BindRetry, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Whether the process is still this one and has not yet ended (a zombie has).</summary>
+    private static bool IsRunning(ProcessIdentity process) => process.IsAlive && State(process.Pid) is not ('Z' or 'X' or null);
+
+    private static char? State(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..][0];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 
@@ -251,10 +276,8 @@ internal static class ContainerSupervisor
     {
         try
         {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var state = stat[(stat.LastIndexOf(')') + 2)..][0];
             var arguments = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
-            return state != 'Z' && arguments.Contains(CommandName) && arguments.Contains(id);
+            return State(pid) is not ('Z' or 'X' or null) && arguments.Contains(CommandName) && arguments.Contains(id);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
