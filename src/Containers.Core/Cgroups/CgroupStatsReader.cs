@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Containers.Errors;
 using Containers.Linux;
 
 namespace Containers.Cgroups;
@@ -199,6 +200,18 @@ public sealed unsafe class CgroupStatsReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// The error of a failed read; a cgroup removed under an open file answers ENODEV, which is
+    /// the cgroup gone (as ENOENT is on open), not a device fault.
+    /// </summary>
+    private static Exception ReadFailed(string call, string path)
+    {
+        var errno = Errno.Last;
+        return errno == Errno.ENODEV
+            ? new NotFoundException($"{call} cgroup stat file {path}: the cgroup has been removed (errno {errno})")
+            : Errno.ToException(errno, call, $"cgroup stat file {path}");
+    }
+
     private int PReadAll(in Source source)
     {
         fixed (byte* p = _buffer)
@@ -214,7 +227,7 @@ public sealed unsafe class CgroupStatsReader : IDisposable
                         continue;
                     }
 
-                    throw Errno.ToException("pread", $"cgroup stat file {source.Path}");
+                    throw ReadFailed("pread", source.Path);
                 }
 
                 if (read == 0)
@@ -257,7 +270,7 @@ public sealed unsafe class CgroupStatsReader : IDisposable
                             continue;
                         }
 
-                        throw Errno.ToException("read", $"cgroup stat file {source.Path}");
+                        throw ReadFailed("read", source.Path);
                     }
 
                     if (read == 0)

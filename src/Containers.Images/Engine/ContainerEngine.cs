@@ -459,12 +459,13 @@ public sealed partial class ContainerEngine : IAsyncDisposable
                 status = ExitStatus.Killed(SigKill);
             }
 
-            var oomKilled = await OomKilledAsync(entry.Record.Id).ConfigureAwait(false);
             var action = ExitAction.None;
             await entry.Gate.WaitAsync().ConfigureAwait(false);
             var exited = entry.Exited;
             try
             {
+                var oomKilled = await OomKilledAsync(entry.Record.Id).ConfigureAwait(false);
+
                 // Decided with the exit under the gate, so a stop, start or remove sees one or the other.
                 action = AfterExit(entry, status);
                 var restart = action == ExitAction.Restart;
@@ -475,10 +476,11 @@ public sealed partial class ContainerEngine : IAsyncDisposable
 
                 await ReleaseNetworkAsync(entry, persist: true).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ContainersException)
+            catch (Exception e)
             {
-                // Its directory or network went from under it (a remove racing the exit): the exit
-                // is still told to its waiters, and nothing more is done for this run.
+                // Its directory or network went from under it (a remove racing the exit), or
+                // anything else failed: the exit is still told to its waiters, and nothing more is
+                // done for this run. A waiter left hanging on a run that has ended is worse.
                 Log.RecordingExitFailed(_logger, entry.Record.Id, e);
                 action = ExitAction.None;
             }
@@ -562,9 +564,10 @@ public sealed partial class ContainerEngine : IAsyncDisposable
 
             return kills > 0;
         }
-        catch (ContainersException)
+        catch (Exception e) when (e is ContainersException or IOException)
         {
-            // Its cgroup is gone already (a force remove raced the exit): nothing to tell.
+            // Its cgroup is gone already, or went while it was read (a force remove raced the
+            // exit): nothing to tell. Never a reason to leave the exit unrecorded.
             return false;
         }
     }

@@ -65,7 +65,11 @@ internal sealed class RecordingRuntime(IContainerRuntime inner) : IContainerRunt
 
     public Task UpdateAsync(string id, OciResources resources, CancellationToken cancellationToken = default) => inner.UpdateAsync(id, resources, cancellationToken);
 
-    public Task<CgroupStats> GetStatsAsync(string id, CancellationToken cancellationToken = default) => inner.GetStatsAsync(id, cancellationToken);
+    /// <summary>When set, every stats read fails with it, as one of a cgroup removed mid-read once did.</summary>
+    public Exception? StatsFailure { get; set; }
+
+    public Task<CgroupStats> GetStatsAsync(string id, CancellationToken cancellationToken = default) =>
+        StatsFailure is { } failure ? Task.FromException<CgroupStats>(failure) : inner.GetStatsAsync(id, cancellationToken);
 
     public Task<ExecProcess> ExecAsync(string id, OciProcess process, StdioMode stdio, CancellationToken cancellationToken = default) => inner.ExecAsync(id, process, stdio, cancellationToken);
 
