@@ -78,6 +78,7 @@ internal static class ApplyCommand
     private static async Task<string> ApplyAsync(Orchestration.Server.Http.HttpApiClient client, ResourceType type, KubeObject manifest, CancellationToken cancellationToken)
     {
         var modified = (JsonObject)JsonNode.Parse(KubeJson.SerializeToUtf8Bytes(manifest))!;
+        var status = modified["status"];
         modified.Remove("status");
         var applied = modified.ToJsonString();
         var annotations = modified["metadata"]!["annotations"] as JsonObject ?? [];
@@ -87,6 +88,13 @@ internal static class ApplyCommand
         var live = await client.FindAsync(type, manifest.Key, cancellationToken).ConfigureAwait(false);
         if (live is null)
         {
+            // As kubectl: created as written, status too; the server keeps or resets the status by
+            // kind (a Node keeps what it is registered with, a Pod starts Pending).
+            if (status is not null)
+            {
+                modified["status"] = status;
+            }
+
             await client.CreateAsync(KubeJson.Deserialize(System.Text.Encoding.UTF8.GetBytes(modified.ToJsonString()), type), cancellationToken: cancellationToken).ConfigureAwait(false);
             return "created";
         }

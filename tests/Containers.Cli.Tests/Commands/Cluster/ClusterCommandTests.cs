@@ -94,6 +94,38 @@ public sealed class ClusterCommandTests
     }
 
     [Test]
+    public async Task Apply_CreatesWithTheStatusWritten_WhichTheServerKeepsForANodeAndResetsForAPod()
+    {
+        var file = Path.Combine(_serve.Root, "node-and-pod.yaml");
+        await File.WriteAllTextAsync(file, """
+            apiVersion: v1
+            kind: Node
+            metadata:
+              name: applied-node
+            status:
+              capacity: {cpu: "4", memory: 8Gi, pods: "110"}
+              allocatable: {cpu: "4", memory: 8Gi, pods: "110"}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: claims-to-run
+            spec:
+              containers: [{name: app, image: busybox}]
+            status:
+              phase: Running
+            """);
+
+        var apply = await Cluster(["apply", "-f", file]);
+        Assert.That(apply.Code, Is.EqualTo(0), apply.Stderr);
+        using var node = JsonDocument.Parse((await Cluster(["get", "node", "applied-node", "-o", "json"])).Stdout);
+        using var pod = JsonDocument.Parse((await Cluster(["get", "pod", "claims-to-run", "-o", "json"])).Stdout);
+
+        Assert.That(node.RootElement.GetProperty("status").GetProperty("allocatable").GetProperty("cpu").GetString(), Is.EqualTo("4"), "a Node is registered with its status, as a kubelet does");
+        Assert.That(pod.RootElement.GetProperty("status").GetProperty("phase").GetString(), Is.EqualTo("Pending"), "a new Pod's status is the server's, not the manifest's");
+    }
+
+    [Test]
     public async Task Kubeconfig_GivesServerTokenAndNamespace()
     {
         var kubeconfig = Path.Combine(_serve.Root, "kubeconfig");
