@@ -10,6 +10,7 @@ internal sealed partial class ApiRequestHandler
 {
     private static readonly string[] ResourceVerbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
     private static readonly string[] StatusVerbs = ["get", "patch", "update"];
+    private static readonly string[] BindingVerbs = ["create"];
 
     /// <summary>The paths that name no resource: health, version and discovery, authorized by nonResourceURLs rules.</summary>
     private async Task ServeOtherAsync(HttpContext context, RequestInfo info, UserInfo user)
@@ -94,6 +95,11 @@ internal sealed partial class ApiRequestHandler
             if (ObjectParts.HasStatus(type))
             {
                 resources.Add(new ApiResource { Name = type.Resource + "/status", SingularName = string.Empty, Namespaced = type.Namespaced, Kind = type.Kind, Verbs = StatusVerbs });
+            }
+
+            if (type.Group.Length == 0 && type.Resource == "pods")
+            {
+                resources.Add(new ApiResource { Name = "pods/binding", SingularName = string.Empty, Namespaced = true, Kind = "Binding", Verbs = BindingVerbs });
             }
         }
 

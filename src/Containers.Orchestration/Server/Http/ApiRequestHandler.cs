@@ -115,6 +115,9 @@ internal sealed partial class ApiRequestHandler(ApiServer server, ApiHttpServerO
             case "watch":
                 await WatchAsync(context, type, ns, info.Name, user).ConfigureAwait(false);
                 break;
+            case "create" when info.Name is not null && info.Subresource == "binding" && type.Group.Length == 0 && type.Resource == "pods":
+                await BindAsync(context, user, key, write.DryRun).ConfigureAwait(false);
+                break;
             case "create" when info.Name is null:
                 var created = await server.CreateAsync(user, await ReadObjectAsync(context, type, ns, null).ConfigureAwait(false), write, cancellationToken).ConfigureAwait(false);
                 await WriteObjectAsync(context, 201, created).ConfigureAwait(false);

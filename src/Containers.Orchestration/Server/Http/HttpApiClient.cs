@@ -18,7 +18,7 @@ namespace Containers.Orchestration.Server.Http;
 /// transport): objects as KubeJson, errors as this platform's exceptions decoded from Status, and
 /// watches as a stream of events. The server is <c>http://host:port</c> or <c>unix:/path/to/socket</c>.
 /// </summary>
-public sealed class HttpApiClient : IDisposable
+public sealed partial class HttpApiClient : IDisposable
 {
     private readonly HttpClient _http;
 
@@ -166,6 +166,27 @@ public sealed class HttpApiClient : IDisposable
         content.Headers.ContentType = new MediaTypeHeaderValue(ApiRequestHandler.JsonContentType);
         using var response = await SendAsync(HttpMethod.Delete, ApiPaths.For(type, name.Namespace, name.Name), content, cancellationToken).ConfigureAwait(false);
         return await ReadObjectAsync(response, type, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Binds a pod to a node through <c>pods/binding</c>, as kube-scheduler does; with
+    /// <paramref name="podUid"/>, only if the pod is still that one.
+    /// </summary>
+    /// <exception cref="ConflictException">The pod is already on a node, is being deleted, or is not <paramref name="podUid"/> any more.</exception>
+    /// <exception cref="NotFoundException">There is no such pod.</exception>
+    public async Task BindAsync(NamespacedName pod, string? podUid, string nodeName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nodeName);
+        var body = new BindingBody
+        {
+            Kind = "Binding",
+            ApiVersion = "v1",
+            Metadata = new BindingMetadata { Name = pod.Name, Namespace = pod.Namespace, Uid = podUid },
+            Target = new BindingTarget { Kind = "Node", ApiVersion = "v1", Name = nodeName },
+        };
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, HttpJsonContext.Default.BindingBody));
+        content.Headers.ContentType = new MediaTypeHeaderValue(ApiRequestHandler.JsonContentType);
+        using var response = await SendAsync(HttpMethod.Post, ApiPaths.For(Registry.Get<Api.Core.Pod>(), pod.Namespace, pod.Name, "binding"), content, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The events of a watch; an in-band ERROR ends the stream with the error's exception (<see cref="GoneException"/> for 410).</summary>

@@ -112,3 +112,37 @@ internal sealed record ApiResource
 
     public IReadOnlyList<string>? ShortNames { get; init; }
 }
+
+/// <summary>
+/// Kubernetes' v1 <c>Binding</c>: the body of <c>POST .../pods/{name}/binding</c>, by which a
+/// scheduler puts a pod on a node. <c>metadata.uid</c>, when given, must be the pod's.
+/// </summary>
+internal sealed record BindingBody
+{
+    public string? Kind { get; init; }
+
+    public string? ApiVersion { get; init; }
+
+    public BindingMetadata? Metadata { get; init; }
+
+    public BindingTarget? Target { get; init; }
+}
+
+internal sealed record BindingMetadata
+{
+    public string? Name { get; init; }
+
+    public string? Namespace { get; init; }
+
+    public string? Uid { get; init; }
+}
+
+/// <summary>The node a Binding names (an ObjectReference of kind Node).</summary>
+internal sealed record BindingTarget
+{
+    public string? Kind { get; init; }
+
+    public string? ApiVersion { get; init; }
+
+    public string? Name { get; init; }
+}

@@ -8,13 +8,17 @@ namespace Containers.Orchestration.Server.Rbac;
 /// The RBAC objects a new cluster starts with, after Kubernetes' bootstrap policy:
 /// <c>cluster-admin</c> (everything) bound to <c>system:masters</c>; <c>system:discovery</c> and
 /// <c>system:public-info-viewer</c> (the discovery, version and health paths) bound to every
-/// authenticated user; and the user-facing <c>admin</c>, <c>edit</c> and <c>view</c> roles, meant to
-/// be bound in a namespace with a RoleBinding.
+/// authenticated user; the user-facing <c>admin</c>, <c>edit</c> and <c>view</c> roles, meant to
+/// be bound in a namespace with a RoleBinding; and <c>system:kube-scheduler</c>, bound to the user
+/// of that name, for a scheduler that reaches the server over HTTP.
 /// </summary>
 public static class BootstrapPolicy
 {
     public const string BootstrappingLabel = "kubernetes.io/bootstrapping";
     public const string AutoUpdateAnnotation = "rbac.authorization.kubernetes.io/autoupdate";
+
+    /// <summary>The user a scheduler outside the server acts as (its token names it), as kube-scheduler's does.</summary>
+    public const string SchedulerUser = "system:kube-scheduler";
 
     private static readonly string[] ReadVerbs = ["get", "list", "watch"];
     private static readonly string[] WriteVerbs = ["create", "delete", "deletecollection", "patch", "update"];
@@ -31,6 +35,7 @@ public static class BootstrapPolicy
         Role("view", ViewRules()),
         Role("edit", [.. ViewRules(), .. EditRules()]),
         Role("admin", [.. ViewRules(), .. EditRules(), .. AdminRules()]),
+        Role(SchedulerUser, SchedulerRules()),
     ];
 
     public static IReadOnlyList<ClusterRoleBinding> ClusterRoleBindings { get; } =
@@ -38,6 +43,7 @@ public static class BootstrapPolicy
         Binding("cluster-admin", "cluster-admin", SystemGroups.Masters),
         Binding("system:discovery", "system:discovery", SystemGroups.Authenticated),
         Binding("system:public-info-viewer", "system:public-info-viewer", SystemGroups.Authenticated, SystemGroups.Unauthenticated),
+        Binding(SchedulerUser, SchedulerUser, new Subject { Kind = "User", ApiGroup = RbacV1.Group, Name = SchedulerUser }),
     ];
 
     private static PolicyRule[] ViewRules() =>
@@ -59,6 +65,19 @@ public static class BootstrapPolicy
         new() { ApiGroups = ["batch"], Resources = ["cronjobs", "jobs"], Verbs = WriteVerbs },
     ];
 
+    /// <summary>What kube-scheduler's bootstrap role lets it do, of the kinds served here: read the cluster, bind and evict pods, report their status, and elect a leader.</summary>
+    private static PolicyRule[] SchedulerRules() =>
+    [
+        new() { ApiGroups = [""], Resources = ["events"], Verbs = ["create", "patch", "update"] },
+        new() { ApiGroups = ["coordination.k8s.io"], Resources = ["leases"], Verbs = ["create"] },
+        new() { ApiGroups = ["coordination.k8s.io"], Resources = ["leases"], ResourceNames = ["kube-scheduler"], Verbs = ["get", "update"] },
+        new() { ApiGroups = [""], Resources = ["nodes", "namespaces", "persistentvolumeclaims", "persistentvolumes", "replicationcontrollers", "services"], Verbs = ReadVerbs },
+        new() { ApiGroups = [""], Resources = ["pods"], Verbs = ["delete", .. ReadVerbs] },
+        new() { ApiGroups = [""], Resources = ["bindings", "pods/binding"], Verbs = ["create"] },
+        new() { ApiGroups = [""], Resources = ["pods/status"], Verbs = ["patch", "update"] },
+        new() { ApiGroups = ["apps"], Resources = ["replicasets", "statefulsets"], Verbs = ReadVerbs },
+    ];
+
     private static PolicyRule[] AdminRules() =>
     [
         new() { ApiGroups = [RbacV1.Group], Resources = ["rolebindings", "roles"], Verbs = [.. ReadVerbs, .. WriteVerbs] },
@@ -70,11 +89,14 @@ public static class BootstrapPolicy
         Rules = rules,
     };
 
-    private static ClusterRoleBinding Binding(string name, string role, params string[] groups) => new()
+    private static ClusterRoleBinding Binding(string name, string role, params string[] groups) =>
+        Binding(name, role, [.. groups.Select(g => new Subject { Kind = "Group", ApiGroup = RbacV1.Group, Name = g })]);
+
+    private static ClusterRoleBinding Binding(string name, string role, params Subject[] subjects) => new()
     {
         Metadata = Meta(name),
         RoleRef = new RoleRef { ApiGroup = RbacV1.Group, Kind = ClusterRole.KindName, Name = role },
-        Subjects = [.. groups.Select(g => new Subject { Kind = "Group", ApiGroup = RbacV1.Group, Name = g })],
+        Subjects = subjects,
     };
 
     private static ObjectMeta Meta(string name) => new()

@@ -190,7 +190,7 @@ public sealed class ClusterCommandTests
         Assert.That(following.IsCompleted, Is.False, () => $"rollout status ended with no node: {output}{errors}");
 
         // A node agent reporting through the API, as a kubelet on another machine; its runtime is a fake one.
-        await using var agent = new NodeAgent(new HttpNodeAgentClient(client), new FakeNodeRuntime(), new NodeAgentOptions { NodeName = "node-1" });
+        await using var agent = new NodeAgent(client, new FakeNodeRuntime(), new NodeAgentOptions { NodeName = "node-1" });
         await agent.StartAsync();
         var code = await following.WaitAsync(Eventually.DefaultTimeout);
 

@@ -4,13 +4,17 @@ using System.Text;
 using System.Text.Json;
 using Containers.Errors;
 using Containers.Orchestration.Api;
+using Containers.Orchestration.Controllers;
 using Containers.Orchestration.Controllers.Client;
+using Containers.Orchestration.Controllers.Leader;
 using Containers.Orchestration.Api.Apps;
 using Containers.Orchestration.Api.Core;
 using Containers.Orchestration.Api.Rbac;
 using Containers.Orchestration.Server;
 using Containers.Orchestration.Server.Authentication;
 using Containers.Orchestration.Server.Http;
+using Containers.Orchestration.Server.Rbac;
+using Containers.Orchestration.Scheduling;
 using Containers.Orchestration.Store;
 using Containers.Orchestration.Store.Embedded;
 
@@ -21,6 +25,7 @@ public sealed class ApiHttpServerTests
 {
     private const string AdminToken = "admin-token";
     private const string ViewerToken = "viewer-token";
+    private const string SchedulerToken = "scheduler-token";
 
     private EmbeddedStateStore _store = null!;
     private ApiServer _server = null!;
@@ -34,7 +39,7 @@ public sealed class ApiHttpServerTests
         _store = EmbeddedStateStore.CreateInMemory();
         _server = new ApiServer(_store);
         await _server.StartAsync();
-        var tokens = StaticTokenFile.Parse($"{AdminToken},admin,1,system:masters\n{ViewerToken},viewer,2");
+        var tokens = StaticTokenFile.Parse($"{AdminToken},admin,1,system:masters\n{ViewerToken},viewer,2\n{SchedulerToken},{BootstrapPolicy.SchedulerUser},3");
         _http = new ApiHttpServer(_server, new ApiHttpServerOptions { Authenticator = tokens });
         await _http.StartAsync();
         _admin = new HttpApiClient(_http.Address!, AdminToken);
@@ -285,11 +290,120 @@ public sealed class ApiHttpServerTests
         Assert.Multiple(() =>
         {
             Assert.That(core.Code, Is.EqualTo(200));
-            Assert.That(core.Status.GetProperty("resources").EnumerateArray().Select(r => r.GetProperty("name").GetString()), Does.Contain("pods").And.Contain("pods/status"));
+            Assert.That(core.Status.GetProperty("resources").EnumerateArray().Select(r => r.GetProperty("name").GetString()), Does.Contain("pods").And.Contain("pods/status").And.Contain("pods/binding"));
             Assert.That(apps.Status.GetProperty("groupVersion").GetString(), Is.EqualTo("apps/v1"));
             Assert.That(groups.Status.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("name").GetString()), Does.Contain("apps").And.Contain("rbac.authorization.k8s.io"));
             Assert.That(version.Major, Is.EqualTo("1"));
         });
+    }
+
+    [Test]
+    public async Task PodsBinding_PutsThePodOnTheNode_AndAnswersASuccessStatus()
+    {
+        var pod = (Pod)await _admin.CreateAsync(NewPod("web"));
+
+        var bound = await SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/pods/web/binding", $$$"""{"apiVersion":"v1","kind":"Binding","metadata":{"name":"web","uid":"{{{pod.Metadata.Uid}}}"},"target":{"apiVersion":"v1","kind":"Node","name":"node-1"}}""");
+        var read = (Pod)await _admin.GetAsync(ResourceRegistry.Default.Get<Pod>(), pod.Key);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(bound.Code, Is.EqualTo(201));
+            Assert.That(bound.Status.GetProperty("kind").GetString(), Is.EqualTo("Status"));
+            Assert.That(bound.Status.GetProperty("status").GetString(), Is.EqualTo("Success"));
+            Assert.That(read.Spec.NodeName, Is.EqualTo("node-1"));
+            Assert.That(read.Status.Conditions.Single(c => c.Type == PodConditionType.PodScheduled).Status, Is.EqualTo(ConditionStatus.True));
+        });
+    }
+
+    [Test]
+    public async Task PodsBinding_ThroughTheClient_RefusesABoundPodAndAnotherUid()
+    {
+        var pod = (Pod)await _admin.CreateAsync(NewPod("web"));
+        await _admin.CreateAsync(NewPod("other"));
+
+        await _admin.BindAsync(pod.Key, pod.Metadata.Uid, "node-1");
+
+        var again = Assert.ThrowsAsync<ConflictException>(async () => await _admin.BindAsync(pod.Key, null, "node-2"));
+        Assert.That(again!.Message, Does.Contain("already assigned to node \"node-1\""));
+        var stale = Assert.ThrowsAsync<ConflictException>(async () => await _admin.BindAsync(new NamespacedName("default", "other"), pod.Metadata.Uid, "node-1"));
+        Assert.That(stale!.Message, Does.Contain("uid"));
+        Assert.ThrowsAsync<NotFoundException>(async () => await _admin.BindAsync(new NamespacedName("default", "missing"), null, "node-1"));
+    }
+
+    [Test]
+    public async Task PodsBinding_BadBodies_AreRefusedWithWhatIsWrong()
+    {
+        await _admin.CreateAsync(NewPod("web"));
+        const string Path = "/api/v1/namespaces/default/pods/web/binding";
+
+        var noTarget = await SendAsync(HttpMethod.Post, Path, """{"apiVersion":"v1","kind":"Binding","metadata":{"name":"web"},"target":{"kind":"Node"}}""");
+        var notANode = await SendAsync(HttpMethod.Post, Path, """{"apiVersion":"v1","kind":"Binding","target":{"kind":"Pod","name":"x"}}""");
+        var otherName = await SendAsync(HttpMethod.Post, Path, """{"apiVersion":"v1","kind":"Binding","metadata":{"name":"db"},"target":{"name":"node-1"}}""");
+        var notJson = await SendAsync(HttpMethod.Post, Path, "{");
+        var dryRun = await SendAsync(HttpMethod.Post, Path + "?dryRun=All", """{"target":{"name":"node-1"}}""");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(noTarget.Code, Is.EqualTo(422));
+            Assert.That(noTarget.Status.GetProperty("message").GetString(), Does.Contain("target.name: Required value"));
+            Assert.That(notANode.Code, Is.EqualTo(422));
+            Assert.That(notANode.Status.GetProperty("message").GetString(), Does.Contain("target.kind: Unsupported value: \"Pod\""));
+            Assert.That(otherName.Code, Is.EqualTo(400));
+            Assert.That(otherName.Status.GetProperty("message").GetString(), Does.Contain("(db) does not match the name on the URL (web)"));
+            Assert.That(notJson.Code, Is.EqualTo(400));
+            Assert.That(dryRun.Code, Is.EqualTo(400));
+        });
+        var pod = (Pod)await _admin.GetAsync(ResourceRegistry.Default.Get<Pod>(), new NamespacedName("default", "web"));
+        Assert.That(pod.Spec.NodeName, Is.Null.Or.Empty, "no refused binding placed it");
+    }
+
+    [Test]
+    public async Task TheScheduler_RunningApartOverHttpAsSystemKubeScheduler_BindsAPendingPod()
+    {
+        // kube-scheduler's shape: its own process, its own token, the API as its only link.
+        var allocatable = new Dictionary<string, Quantity>(StringComparer.Ordinal) { [ResourceNames.Cpu] = Quantity.Parse("2"), [ResourceNames.Memory] = Quantity.Parse("4Gi"), [ResourceNames.Pods] = Quantity.Parse("110") };
+        var ready = new Condition { Type = NodeConditionType.Ready, Status = ConditionStatus.True, LastHeartbeatTime = DateTimeOffset.UtcNow, LastTransitionTime = DateTimeOffset.UtcNow };
+        await _admin.CreateAsync(new Node { Metadata = new ObjectMeta { Name = "node-1" }, Status = new NodeStatus { Capacity = allocatable, Allocatable = allocatable, Conditions = [ready] } });
+        await _admin.CreateAsync(NewPod("web"));
+        using var remote = new HttpApiClient(_http.Address!, SchedulerToken);
+        var manager = new ControllerManager(remote, new InProcessLeaderElector());
+        manager.Add(Containers.Orchestration.Controllers.BuiltInControllers.Scheduler, context => new Scheduler(context));
+        using var stop = new CancellationTokenSource();
+        var running = manager.RunAsync(stop.Token);
+        try
+        {
+            var pods = ResourceRegistry.Default.Get<Pod>();
+            var pod = (Pod)await _admin.GetAsync(pods, new NamespacedName("default", "web"));
+            for (var deadline = DateTime.UtcNow.AddSeconds(30); string.IsNullOrEmpty(pod.Spec.NodeName) && DateTime.UtcNow < deadline; await Task.Delay(20))
+            {
+                pod = (Pod)await _admin.GetAsync(pods, pod.Key);
+            }
+
+            Assert.That(pod.Spec.NodeName, Is.EqualTo("node-1"), "bound through pods/binding, with no rights beyond system:kube-scheduler's");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await running;
+        }
+    }
+
+    [Test]
+    public async Task PodsBinding_NeedsCreateOnPodsBinding()
+    {
+        await _admin.CreateAsync(NewPod("web"));
+        await _admin.CreateAsync(new RoleBinding
+        {
+            Metadata = new ObjectMeta { Name = "viewer-edit", Namespace = "default" },
+            RoleRef = new RoleRef { ApiGroup = RbacV1.Group, Kind = "ClusterRole", Name = "edit" },
+            Subjects = [new Subject { Kind = "User", ApiGroup = RbacV1.Group, Name = "viewer" }],
+        });
+        using var viewer = new HttpApiClient(_http.Address!, ViewerToken);
+
+        // Editing pods is not scheduling them: kube-scheduler's role holds pods/binding, edit does not.
+        var refused = Assert.ThrowsAsync<ForbiddenException>(async () => await viewer.BindAsync(new NamespacedName("default", "web"), null, "node-1"));
+
+        Assert.That(refused!.Message, Does.Contain("cannot create resource \"pods/binding\""));
     }
 
     [Test]
