@@ -82,32 +82,16 @@ public sealed partial class ControllerManager
         Volatile.Read(ref _leading).Task.WaitAsync(cancellationToken);
 
     /// <summary>Campaigns, leads, and campaigns again after a lost term, until <paramref name="cancellationToken"/> is cancelled.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            ILeadership leadership;
-            try
-            {
-                leadership = await _elector.AcquireAsync(_options.LeaderElectionName, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-
-            await using (leadership.ConfigureAwait(false))
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        _elector.RunAsync(
+            _options.LeaderElectionName,
+            (leadership, term) =>
             {
                 Log.Leading(_logger, _options.LeaderElectionName, leadership.Identity);
-                using var term = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, leadership.Lost);
-                await LeadAsync(term.Token).ConfigureAwait(false);
-                if (leadership.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-                {
-                    Log.Lost(_logger, _options.LeaderElectionName, leadership.Identity);
-                }
-            }
-        }
-    }
+                return LeadAsync(term);
+            },
+            leadership => Log.Lost(_logger, _options.LeaderElectionName, leadership.Identity),
+            cancellationToken);
 
     private async Task LeadAsync(CancellationToken cancellationToken)
     {

@@ -40,6 +40,9 @@ public sealed partial class ApiServer : IAsyncDisposable
     /// <summary>The finalizer of an owner deleted with <see cref="PropagationPolicy.Foreground"/>.</summary>
     public const string ForegroundDeletionFinalizer = "foregroundDeletion";
 
+    /// <summary>The name the built-in controllers of API servers sharing a store elect their leader under.</summary>
+    public const string ControllersLeaderElectionName = "containers-apiserver-controllers";
+
     /// <summary>The namespaces the API server makes at start.</summary>
     public static readonly IReadOnlyList<string> SystemNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
@@ -80,7 +83,7 @@ public sealed partial class ApiServer : IAsyncDisposable
         var hooks = builtIn.Concat(_options.AdmissionHooks).ToArray();
         _mutating = [.. hooks.OfType<IMutatingAdmissionHook>()];
         _validating = [.. hooks.OfType<IValidatingAdmissionHook>()];
-        _controllers = new BuiltInControllers(this, _time, _options.ResyncPeriod, _logger);
+        _controllers = new BuiltInControllers(this, _time, _options.ResyncPeriod, _options.LeaderElector, _logger);
     }
 
     /// <summary>The store under this server; writing to it directly skips every rule of the API.</summary>

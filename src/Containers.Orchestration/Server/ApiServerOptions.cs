@@ -1,3 +1,4 @@
+using Containers.Orchestration.Controllers.Leader;
 using Containers.Orchestration.Server.Admission;
 using Containers.Orchestration.Server.Rbac;
 
@@ -30,4 +31,11 @@ public sealed class ApiServerOptions
     /// written to the store by other writers, such as another API server on the same etcd).
     /// </summary>
     public TimeSpan ResyncPeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Where several API servers share one store (etcd), elects the one whose built-in controllers
+    /// run in the background (<see cref="ApiServer.ControllersLeaderElectionName"/>); the others
+    /// serve requests only. Null, they always run, as fits a server alone on its store.
+    /// </summary>
+    public ILeaderElector? LeaderElector { get; set; }
 }

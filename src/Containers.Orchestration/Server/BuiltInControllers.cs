@@ -1,4 +1,5 @@
 using Containers.Errors;
+using Containers.Orchestration.Controllers.Leader;
 using Microsoft.Extensions.Logging;
 
 namespace Containers.Orchestration.Server;
@@ -6,9 +7,11 @@ namespace Containers.Orchestration.Server;
 /// <summary>
 /// Runs the API server's own controllers (<see cref="ApiServer.RunControllersPassAsync"/>): in the
 /// background, woken by every delete and by the earliest pending graceful deletion, with a periodic
-/// resync; or on demand, pass after pass until nothing changes.
+/// resync; or on demand, pass after pass until nothing changes. With a leader elector, the
+/// background passes run only while this server leads under <see cref="ApiServer.ControllersLeaderElectionName"/>,
+/// so that of several API servers on one store one collects garbage, as one kube-controller-manager does.
 /// </summary>
-internal sealed partial class BuiltInControllers(ApiServer server, TimeProvider time, TimeSpan resync, ILogger logger) : IAsyncDisposable
+internal sealed partial class BuiltInControllers(ApiServer server, TimeProvider time, TimeSpan resync, ILeaderElector? elector, ILogger logger) : IAsyncDisposable
 {
     private const int MaxSettlePasses = 100;
 
@@ -84,6 +87,26 @@ internal sealed partial class BuiltInControllers(ApiServer server, TimeProvider 
 
     private async Task RunAsync(CancellationToken stopping)
     {
+        if (elector is null)
+        {
+            await RunPassesAsync(stopping).ConfigureAwait(false);
+            return;
+        }
+
+        await elector.RunAsync(
+            ApiServer.ControllersLeaderElectionName,
+            (leadership, term) =>
+            {
+                Log.Leading(logger, ApiServer.ControllersLeaderElectionName, leadership.Identity);
+                return RunPassesAsync(term);
+            },
+            leadership => Log.Lost(logger, ApiServer.ControllersLeaderElectionName, leadership.Identity),
+            stopping).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs passes, as deletes and deadlines wake it, until <paramref name="stopping"/> (the end of the server, or of its term as leader).</summary>
+    private async Task RunPassesAsync(CancellationToken stopping)
+    {
         while (!stopping.IsCancellationRequested)
         {
             DateTimeOffset? next = null;
@@ -131,5 +154,11 @@ internal sealed partial class BuiltInControllers(ApiServer server, TimeProvider 
     {
         [LoggerMessage(EventId = 8310, Level = LogLevel.Warning, Message = "A pass of the API server's built-in controllers failed; retrying at the next wake")]
         public static partial void PassFailed(ILogger logger, Exception error);
+
+        [LoggerMessage(EventId = 8312, Level = LogLevel.Information, Message = "The API server's built-in controllers lead under {Name} as {Identity}")]
+        public static partial void Leading(ILogger logger, string name, string identity);
+
+        [LoggerMessage(EventId = 8313, Level = LogLevel.Warning, Message = "The API server's built-in controllers lost the lead under {Name} ({Identity}); campaigning again")]
+        public static partial void Lost(ILogger logger, string name, string identity);
     }
 }

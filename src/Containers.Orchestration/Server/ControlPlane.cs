@@ -47,6 +47,7 @@ public sealed class ControlPlane : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(store);
         options ??= new ControlPlaneOptions();
         loggerFactory ??= NullLoggerFactory.Instance;
+        options.Server.LeaderElector ??= options.LeaderElector;
         var server = new ApiServer(store, options.Server, timeProvider, loggerFactory.CreateLogger<ApiServer>());
         ApiHttpServer? http = null;
         try

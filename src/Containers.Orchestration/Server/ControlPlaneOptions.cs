@@ -22,6 +22,10 @@ public sealed class ControlPlaneOptions
     /// <summary>Who the controllers act as; a member of system:masters unless set.</summary>
     public UserInfo ControllerUser { get; set; } = new("system:kube-controller-manager", [SystemGroups.Masters, SystemGroups.Authenticated]);
 
-    /// <summary>Elects the one controller manager that acts; an in-process lock unless set (an etcd lease for several processes).</summary>
+    /// <summary>
+    /// Elects the one controller manager that acts; an in-process lock unless set (an etcd lease
+    /// for several processes). Unless <see cref="ApiServerOptions.LeaderElector"/> names another, it
+    /// also elects whose API server runs the garbage collector and namespace deletion.
+    /// </summary>
     public ILeaderElector? LeaderElector { get; set; }
 }

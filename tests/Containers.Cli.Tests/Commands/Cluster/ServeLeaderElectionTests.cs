@@ -1,5 +1,6 @@
 using Containers.Orchestration.Api;
 using Containers.Orchestration.Api.Core;
+using Containers.Orchestration.Server;
 using Containers.Orchestration.Server.Http;
 using Containers.Orchestration.Tests.Store.Etcd;
 
@@ -31,10 +32,13 @@ public sealed class ServeLeaderElectionTests
             var tokens = Path.Combine(root, "tokens.csv");
             await File.WriteAllTextAsync(tokens, $"{InProcessServe.Token},admin,1,\"system:masters\"\n");
             using var first = Serve(etcd, root, tokens);
-            var firstIdentity = $"{Environment.MachineName}-{first.Pid}-1";
+            // Each process campaigns twice (its controller manager, its API server's own controllers),
+            // in either order: its identities end in -1 and -2.
+            var firstIdentity = $"{Environment.MachineName}-{first.Pid}-";
             await first.WaitForOutputAsync($"Leading controller-manager as {firstIdentity}", Timeout);
+            await first.WaitForOutputAsync($"built-in controllers lead under {ApiServer.ControllersLeaderElectionName} as {firstIdentity}", Timeout);
             using var second = Serve(etcd, root, tokens);
-            await second.WaitForOutputAsync($"waits to lead controller-manager: {firstIdentity} leads", Timeout);
+            await second.WaitForOutputAsync($"waits to lead controller-manager: {firstIdentity}", Timeout);
             await second.WaitForOutputAsync("Serving the Kubernetes API on ", Timeout);
             using var client = new HttpApiClient(new Uri(AddressOf(second.Stdout)), InProcessServe.Token);
 
@@ -43,10 +47,12 @@ public sealed class ServeLeaderElectionTests
             Assert.That(apply.Code, Is.EqualTo(0), apply.Stderr);
             await PodsAsync(client, 3);
             Assert.That(second.Stdout, Does.Not.Contain("Leading controller-manager"));
+            Assert.That(second.Stdout, Does.Not.Contain("built-in controllers lead"), "one garbage collector for the store, the leader's");
 
             first.Signal(15);
             Assert.That(await first.WaitForExitAsync(Timeout), Is.EqualTo(0), first.Stderr);
-            await second.WaitForOutputAsync($"Leading controller-manager as {Environment.MachineName}-{second.Pid}-1", Timeout);
+            await second.WaitForOutputAsync($"Leading controller-manager as {Environment.MachineName}-{second.Pid}-", Timeout);
+            await second.WaitForOutputAsync($"built-in controllers lead under {ApiServer.ControllersLeaderElectionName} as {Environment.MachineName}-{second.Pid}-", Timeout);
             var scale = await Cluster(client, "scale", "deployment/web-deployment", "--replicas", "4");
             Assert.That(scale.Code, Is.EqualTo(0), scale.Stderr);
             await PodsAsync(client, 4);
