@@ -15,26 +15,7 @@ public static class ContentExtensions
             throw new InvalidArgumentException($"blob {descriptor.Digest} declares {descriptor.Size} bytes; the limit for a {descriptor.MediaType} is {maxSize}");
         }
 
-        if (provider is Local.LocalContentStore local)
-        {
-            // A local blob of a few kilobytes: one synchronous read beats async file I/O's thread-pool round trip.
-            return local.ReadVerified(descriptor.Digest, descriptor.Size);
-        }
-
-        var buffer = new byte[descriptor.Size];
-        var stream = await provider.OpenReadAsync(descriptor.Digest, descriptor.Size, cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            await stream.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
-
-            // One more read proves the end and runs the final verification.
-            if (await stream.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false) != 0)
-            {
-                throw new DigestMismatchException($"blob {descriptor.Digest} is longer than the {descriptor.Size} bytes declared", $"{descriptor.Size}", "more");
-            }
-        }
-
-        return buffer;
+        return await provider.ReadAllAsync(descriptor.Digest, descriptor.Size, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes bytes as a blob and returns their descriptor; an existing blob counts as success.</summary>

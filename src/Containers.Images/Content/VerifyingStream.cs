@@ -122,9 +122,7 @@ public sealed class VerifyingStream : Stream
         _read += data.Length;
         if (_expectedSize is { } size && _read > size)
         {
-            throw new DigestMismatchException(
-                $"{_what} {_expected.ToShortString()} has more than the {size} bytes its descriptor declares; refusing the rest",
-                $"{size} bytes", $"more than {size} bytes");
+            throw BlobMismatch.Longer(_what, _expected, size);
         }
 
         _hash.Append(data);
@@ -147,17 +145,13 @@ public sealed class VerifyingStream : Stream
         _verified = true;
         if (_expectedSize is { } size && _read != size)
         {
-            throw new DigestMismatchException(
-                $"{_what} {_expected.ToShortString()} ended after {_read} bytes; its descriptor declares {size}",
-                $"{size} bytes", $"{_read} bytes");
+            throw BlobMismatch.Shorter(_what, _expected, _read, size);
         }
 
         var actual = _hash.Finish();
         if (actual != _expected)
         {
-            throw new DigestMismatchException(
-                $"{_what} {_expected} does not match its content, which hashes to {actual}; the copy is corrupt or was tampered with: delete it and fetch it again",
-                _expected.ToString(), actual.ToString());
+            throw BlobMismatch.Content(_what, _expected, actual);
         }
     }
 }

@@ -93,10 +93,20 @@ public sealed partial class LocalContentStore : IContentStore
         return ValueTask.FromResult<Stream>(new VerifyingStream(file, digest, expectedSize ?? file.Length, $"blob in {Root}"));
     }
 
-    /// <summary>Reads a whole blob of a known size into memory, verified unless <see cref="VerifyOnRead"/> is off.</summary>
+    /// <summary>
+    /// Reads a whole blob of a known size into memory, verified unless <see cref="VerifyOnRead"/> is
+    /// off: in one synchronous read, since for the few kilobytes of a manifest or config that beats
+    /// async file I/O's round trip through the thread pool.
+    /// </summary>
     /// <exception cref="NotFoundException">No blob has that digest.</exception>
     /// <exception cref="DigestMismatchException">The file's size or content is not the blob's.</exception>
-    internal byte[] ReadVerified(Digest digest, long size)
+    public ValueTask<byte[]> ReadAllAsync(Digest digest, long size, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(ReadVerified(digest, size));
+    }
+
+    private byte[] ReadVerified(Digest digest, long size)
     {
         var path = GetBlobPath(digest);
         byte[] bytes;
@@ -118,7 +128,7 @@ public sealed partial class LocalContentStore : IContentStore
                 var got = RandomAccess.Read(handle, bytes.AsSpan(read), read);
                 if (got == 0)
                 {
-                    throw new DigestMismatchException($"blob in {Root} {digest.ToShortString()} ended after {read} bytes; its descriptor declares {size}", $"{size} bytes", $"{read} bytes");
+                    throw BlobMismatch.Shorter($"blob in {Root}", digest, read, size);
                 }
 
                 read += got;
@@ -131,9 +141,7 @@ public sealed partial class LocalContentStore : IContentStore
 
         if (VerifyOnRead && Digest.Compute(bytes, digest.Algorithm) is var actual && actual != digest)
         {
-            throw new DigestMismatchException(
-                $"blob in {Root} {digest} does not match its content, which hashes to {actual}; the copy is corrupt or was tampered with: delete it and fetch it again",
-                digest.ToString(), actual.ToString());
+            throw BlobMismatch.Content($"blob in {Root}", digest, actual);
         }
 
         return bytes;
