@@ -17,6 +17,7 @@ internal sealed class LocalSession(string root, Action<EngineOptions>? configure
 {
     private ContainerEngine? _engine;
     private LocalImages? _images;
+    private ISnapshotter? _snapshotter;
 
     /// <summary>The root, as a full path.</summary>
     public string Root { get; } = Path.GetFullPath(root);
@@ -27,6 +28,9 @@ internal sealed class LocalSession(string root, Action<EngineOptions>? configure
     /// ends. Only a foreground <c>run --rm</c> opens it with containers that die with it (<see cref="OpenEngine"/>).
     /// </summary>
     public ContainerEngine Engine => _engine ??= OpenEngine(containersDieWithEngine: false);
+
+    /// <summary>The root's snapshotter, which the engine runs containers on and a pull unpacks into.</summary>
+    public ISnapshotter Snapshotter => _snapshotter ??= SnapshotterSelector.Select(new SnapshotterOptions { Root = SnapshotsRoot, Snapshotter = SnapshotterInUse(SnapshotsRoot) });
 
     /// <summary>The images; an image is in use (for <c>rmi</c>) while a container of <see cref="Engine"/> was made from it.</summary>
     public LocalImages Images => _images ??= new LocalImages(Root, new EngineUsage(this));
@@ -42,12 +46,9 @@ internal sealed class LocalSession(string root, Action<EngineOptions>? configure
             throw new InvalidOperationException("the engine of this session is already open");
         }
 
-        var snapshots = Path.Combine(Root, "snapshots");
         var options = new EngineOptions { Root = Root, ContainersDieWithEngine = containersDieWithEngine };
         configure?.Invoke(options);
-        _engine = new ContainerEngine(
-            options,
-            snapshotter: SnapshotterSelector.Select(new SnapshotterOptions { Root = snapshots, Snapshotter = SnapshotterInUse(snapshots) }));
+        _engine = new ContainerEngine(options, snapshotter: Snapshotter);
         return _engine;
     }
 
@@ -67,6 +68,8 @@ internal sealed class LocalSession(string root, Action<EngineOptions>? configure
     }
 
     public ValueTask DisposeAsync() => CloseEngineAsync();
+
+    private string SnapshotsRoot => Path.Combine(Root, "snapshots");
 
     /// <summary>
     /// A root already in use keeps its snapshotter (its snapshots are there), and needs no probe

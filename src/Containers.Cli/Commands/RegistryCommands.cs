@@ -32,7 +32,7 @@ internal static class RegistryCommands
             }
 
             var display = silent ? null : new TransferDisplay(cli.Output, TransferDisplay.IsTerminal(cli.Output), state => state == BlobTransferState.Exists ? "Already exists" : "Pull complete");
-            var pulled = await client.PullAsync(session.Images, name, new PullOptions { Platform = chosen, Progress = display }, cancellationToken).ConfigureAwait(false);
+            var pulled = await client.PullAsync(session.Images, name, new PullOptions { Platform = chosen, Progress = display, UnpackInto = session.Snapshotter }, cancellationToken).ConfigureAwait(false);
             display?.Finish();
             if (!silent)
             {

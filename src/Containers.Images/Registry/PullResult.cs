@@ -7,4 +7,8 @@ namespace Containers.Images.Registry;
 /// <param name="BlobsDownloaded">Blobs fetched from the registry (config and layers).</param>
 /// <param name="BlobsPresent">Blobs the store had already.</param>
 /// <param name="BytesDownloaded">Bytes of blobs fetched.</param>
-public sealed record PullResult(ImageReference Reference, Descriptor Target, IImage Image, int BlobsDownloaded, int BlobsPresent, long BytesDownloaded);
+public sealed record PullResult(ImageReference Reference, Descriptor Target, IImage Image, int BlobsDownloaded, int BlobsPresent, long BytesDownloaded)
+{
+    /// <summary>With <see cref="PullOptions.UnpackInto"/>: the layers this pull applied into snapshots (those there before are not counted); null when it did not unpack, or unpacking failed.</summary>
+    public int? LayersUnpacked { get; init; }
+}

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using Containers.Errors;
 using Containers.Images.Content;
+using Containers.Images.Snapshots;
 
 namespace Containers.Images.Registry;
 
@@ -99,16 +100,43 @@ public sealed partial class RegistryClient
         LogPulling(_logger, reference, current.Descriptor.Digest, blobs.Count, endpoint.Authority);
         var tracker = new TransferTracker<PullProgress>(options.Progress, blobs, static (b, s, bytes, total, size) => new PullProgress(b.Digest, b.MediaType, s, bytes, b.Size, total, size));
         var downloaded = 0;
-        await Parallel.ForEachAsync(
-            blobs,
-            new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelDownloads, CancellationToken = cancellationToken },
-            async (blob, token) =>
-            {
-                if (await DownloadBlobAsync(endpoint, repository, blob, content, tracker, token).ConfigureAwait(false))
+        PullUnpack? unpack = null;
+        if (options.UnpackInto is { } snapshotter)
+        {
+            // The config first: its DiffIDs name the snapshots the layers unpack into as they land.
+            downloaded += await DownloadBlobAsync(endpoint, repository, manifest.Config, content, tracker, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+            blobs.RemoveAll(b => b.Digest == manifest.Config.Digest);
+            unpack = await PullUnpack.StartAsync(content, manifest, snapshotter, options.Unpacker ?? new LayerUnpacker(), _logger, $"{reference.Name}@{current.Descriptor.Digest}", cancellationToken).ConfigureAwait(false);
+        }
+
+        int? unpacked = null;
+        try
+        {
+            await Parallel.ForEachAsync(
+                blobs,
+                new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelDownloads, CancellationToken = cancellationToken },
+                async (blob, token) =>
                 {
-                    Interlocked.Increment(ref downloaded);
-                }
-            }).ConfigureAwait(false);
+                    if (await DownloadBlobAsync(endpoint, repository, blob, content, tracker, token).ConfigureAwait(false))
+                    {
+                        Interlocked.Increment(ref downloaded);
+                    }
+
+                    unpack?.Stored(blob.Digest);
+                }).ConfigureAwait(false);
+
+            if (unpack is not null)
+            {
+                unpacked = await unpack.CompleteAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (unpack is not null)
+            {
+                await unpack.DisposeAsync().ConfigureAwait(false);
+            }
+        }
 
         // Documents last, the manifest before the index that names it: nothing names a blob before it is there.
         for (var i = documents.Count - 1; i >= 0; i--)
@@ -124,8 +152,9 @@ public sealed partial class RegistryClient
             throw new NotFoundException($"image {reference} is for {image.Config.Platform}, not the requested {wanted}; pull it without a platform, or choose another image");
         }
         var transferred = tracker.Transferred;
-        LogPulled(_logger, reference, root.Descriptor.Digest, downloaded, blobs.Count - downloaded, transferred);
-        return new PullResult(reference, root.Descriptor, image, downloaded, blobs.Count - downloaded, transferred);
+        var total = blobs.Count + (options.UnpackInto is null ? 0 : 1);
+        LogPulled(_logger, reference, root.Descriptor.Digest, downloaded, total - downloaded, transferred);
+        return new PullResult(reference, root.Descriptor, image, downloaded, total - downloaded, transferred) { LayersUnpacked = unpacked };
     }
 
     /// <summary>Refuses what no image has before anything is downloaded: a config that is not one or too big, negative sizes.</summary>

@@ -49,35 +49,50 @@ public sealed partial class LayerUnpacker
                 throw new DigestMismatchException($"layer {i} ({layer.Digest.ToShortString()}) of image {image.Digest.ToShortString()} has DiffID {layer.DiffId} but the config declares {diffIds[i]}", diffIds[i].ToString(), layer.DiffId.ToString());
             }
 
-            var key = chain[i].ToString();
-            var parent = i == 0 ? null : chain[i - 1].ToString();
-            if (await IsCommittedAsync(snapshotter, key, cancellationToken).ConfigureAwait(false))
+            var result = await UnpackLayerAsync(snapshotter, layer, chain[i], i == 0 ? null : chain[i - 1], cancellationToken).ConfigureAwait(false);
+            if (result is not null)
             {
-                Log.Reused(_logger, key, snapshotter.Name);
-                continue;
-            }
-
-            var work = new Lazy<Task<LayerApplyResult?>>(() => ApplyAsync(snapshotter, layer, key, parent, cancellationToken));
-            var entry = _inFlight.GetOrAdd((snapshotter, key), work);
-            try
-            {
-                var result = await entry.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
-                if (result is not null && ReferenceEquals(entry, work))
-                {
-                    applied++;
-                    progress?.Report(new LayerApplyProgress(i, chain.Count, layer.Digest, result));
-                }
-            }
-            finally
-            {
-                if (ReferenceEquals(entry, work))
-                {
-                    _inFlight.TryRemove(new KeyValuePair<(ISnapshotter, string), Lazy<Task<LayerApplyResult?>>>((snapshotter, key), work));
-                }
+                applied++;
+                progress?.Report(new LayerApplyProgress(i, chain.Count, layer.Digest, result));
             }
         }
 
         return new UnpackResult(chain[^1], chain, applied);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="layer"/> the committed snapshot <paramref name="chainId"/> on top of
+    /// <paramref name="parent"/> (which must be committed; null for a first layer), unless it is one
+    /// already: one step of <see cref="UnpackAsync"/>, for a caller that gets the layers one at a
+    /// time, such as a pull that unpacks while the rest downloads. Concurrent calls for one ChainID
+    /// share one application.
+    /// </summary>
+    /// <returns>What applying it did; null when it was there already, or another got there first.</returns>
+    public async ValueTask<LayerApplyResult?> UnpackLayerAsync(ISnapshotter snapshotter, ILayer layer, Digest chainId, Digest? parent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(snapshotter);
+        ArgumentNullException.ThrowIfNull(layer);
+        var key = chainId.ToString();
+        if (await IsCommittedAsync(snapshotter, key, cancellationToken).ConfigureAwait(false))
+        {
+            Log.Reused(_logger, key, snapshotter.Name);
+            return null;
+        }
+
+        var work = new Lazy<Task<LayerApplyResult?>>(() => ApplyAsync(snapshotter, layer, key, parent?.ToString(), cancellationToken));
+        var entry = _inFlight.GetOrAdd((snapshotter, key), work);
+        try
+        {
+            var result = await entry.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return ReferenceEquals(entry, work) ? result : null;
+        }
+        finally
+        {
+            if (ReferenceEquals(entry, work))
+            {
+                _inFlight.TryRemove(new KeyValuePair<(ISnapshotter, string), Lazy<Task<LayerApplyResult?>>>((snapshotter, key), work));
+            }
+        }
     }
 
     private static async ValueTask<bool> IsCommittedAsync(ISnapshotter snapshotter, string key, CancellationToken cancellationToken)

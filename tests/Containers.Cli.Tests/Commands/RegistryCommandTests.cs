@@ -29,6 +29,7 @@ public sealed class RegistryCommandTests : ContainerCliTest
         var digest = pushed[^1].Split(' ')[2];
         var other = Path.Combine(Work, "other");
         var pulled = await CliRunner.RunAsync("--root", other, "--bridge", "none", "pull", name);
+        var unpacked = await CommittedSnapshotsAsync(other);
         var again = await CliRunner.RunAsync("--root", other, "--bridge", "none", "pull", name);
         var digests = await CliRunner.RunAsync("--root", other, "--bridge", "none", "images", "--digests");
         var ran = await CliRunner.RunAsync("--root", other, "--bridge", "none", "run", "--rm", name, "echo", "pulled");
@@ -45,6 +46,7 @@ public sealed class RegistryCommandTests : ContainerCliTest
             Assert.That(pulledLines, Does.Contain($"Digest: {digest}"));
             Assert.That(pulledLines, Does.Contain($"Status: Downloaded newer image for {name}"));
             Assert.That(pulledLines[^1], Is.EqualTo(name));
+            Assert.That(unpacked, Is.EqualTo(1), "pull unpacks the image's one layer into a snapshot, as docker pull does");
             Assert.That(again.Stdout, Does.Contain("Already exists").And.Contain($"Status: Image is up to date for {name}"));
             Assert.That(digests.Stdout.Split('\n')[1], Does.Match($@"^{_registry.Authority}/cli/box +v1 +{digest} +[0-9a-f]{{12}} "));
             Assert.That(ran.Stdout, Is.EqualTo("pulled\n"), ran.Stderr);
@@ -102,4 +104,16 @@ public sealed class RegistryCommandTests : ContainerCliTest
     }
 
     private static string Platform() => Containers.Images.Platform.Current.ToString();
+
+    private static async Task<int> CommittedSnapshotsAsync(string root)
+    {
+        var snapshotter = Images.Snapshots.SnapshotterSelector.Select(new Images.Snapshots.SnapshotterOptions { Root = Path.Combine(root, "snapshots") });
+        var committed = 0;
+        await foreach (var info in snapshotter.WalkAsync())
+        {
+            committed += info.Kind == Images.Snapshots.SnapshotKind.Committed ? 1 : 0;
+        }
+
+        return committed;
+    }
 }

@@ -10,15 +10,19 @@ internal sealed record TestRegistryImage(Descriptor Manifest, byte[] ManifestByt
 
     public static TestRegistryImage Create(params int[] layerSizes) => Create(Platform.Current, MediaType.OciManifest, layerSizes);
 
-    public static TestRegistryImage Create(Platform platform, MediaType manifestType, params int[] layerSizes)
-    {
-        var layers = layerSizes.Select(size =>
+    public static TestRegistryImage Create(Platform platform, MediaType manifestType, params int[] layerSizes) =>
+        FromLayers(platform, manifestType, [.. layerSizes.Select(size =>
         {
             var bytes = new byte[size];
             Random.Shared.NextBytes(bytes);
-            var docker = manifestType.IsDocker;
-            return (new Descriptor { MediaType = docker ? MediaType.DockerLayer : MediaType.OciLayer, Digest = Digest.Compute(bytes), Size = size }, bytes);
-        }).ToList();
+            return bytes;
+        })]);
+
+    /// <summary>An image of the given uncompressed layers (real tars, for a test that unpacks them).</summary>
+    public static TestRegistryImage FromLayers(Platform platform, MediaType manifestType, IReadOnlyList<byte[]> layerBlobs)
+    {
+        var layers = layerBlobs.Select(bytes =>
+            (new Descriptor { MediaType = manifestType.IsDocker ? MediaType.DockerLayer : MediaType.OciLayer, Digest = Digest.Compute(bytes), Size = bytes.Length }, bytes)).ToList();
         var diffIds = string.Join(",", layers.Select(l => $"\"{l.Item1.Digest}\""));
         var variant = platform.Variant is { } v ? $",\"variant\":\"{v}\"" : string.Empty;
         var config = Encoding.UTF8.GetBytes(
