@@ -33,15 +33,22 @@ internal sealed partial class PullUnpack : IAsyncDisposable
     /// <summary>
     /// Starts unpacking <paramref name="manifest"/>'s layers once its config (already stored) names
     /// their DiffIDs; null, having logged why, when the config cannot say (the pull itself reports a
-    /// bad config when it reads the image back).
+    /// bad config when it reads the image back), and null too for an image of another platform than
+    /// <paramref name="platform"/>, which the pull is about to refuse.
     /// </summary>
-    public static async Task<PullUnpack?> StartAsync(IContentProvider content, ImageManifest manifest, ISnapshotter snapshotter, LayerUnpacker unpacker, ILogger logger, string what, CancellationToken cancellationToken)
+    public static async Task<PullUnpack?> StartAsync(IContentProvider content, ImageManifest manifest, Platform? platform, ISnapshotter snapshotter, LayerUnpacker unpacker, ILogger logger, string what, CancellationToken cancellationToken)
     {
         IReadOnlyList<Digest> diffIds;
         try
         {
             var raw = await content.ReadBlobAsync(manifest.Config, OciDocuments.MaxConfigSize, cancellationToken).ConfigureAwait(false);
-            diffIds = OciDocuments.ParseConfig(raw, $"config of {what}").RootFs.DiffIds;
+            var config = OciDocuments.ParseConfig(raw, $"config of {what}");
+            if (platform is not null && !platform.Matches(config.Platform))
+            {
+                return null;
+            }
+
+            diffIds = config.RootFs.DiffIds;
         }
         catch (ContainersException e)
         {

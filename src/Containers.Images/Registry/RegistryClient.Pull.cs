@@ -106,7 +106,8 @@ public sealed partial class RegistryClient
             // The config first: its DiffIDs name the snapshots the layers unpack into as they land.
             downloaded += await DownloadBlobAsync(endpoint, repository, manifest.Config, content, tracker, cancellationToken).ConfigureAwait(false) ? 1 : 0;
             blobs.RemoveAll(b => b.Digest == manifest.Config.Digest);
-            unpack = await PullUnpack.StartAsync(content, manifest, snapshotter, options.Unpacker ?? new LayerUnpacker(), _logger, $"{reference.Name}@{current.Descriptor.Digest}", cancellationToken).ConfigureAwait(false);
+            var refusedUnlessItMatches = documents.Count == 1 ? options.Platform : null;
+            unpack = await PullUnpack.StartAsync(content, manifest, refusedUnlessItMatches, snapshotter, options.Unpacker ?? new LayerUnpacker(), _logger, $"{reference.Name}@{current.Descriptor.Digest}", cancellationToken).ConfigureAwait(false);
         }
 
         int? unpacked = null;

@@ -71,6 +71,25 @@ public sealed class RegistryClientPullUnpackTests : RegistryClientTest
         Assert.That(await ActiveSnapshotsAsync(), Is.Empty, "the unpack stops with the pull, and discards what it had begun");
     }
 
+    [Test]
+    public async Task Pull_WithUnpackInto_AnImageOfAnotherPlatform_IsRefusedBeforeAnythingIsUnpacked()
+    {
+        var s390x = new Platform { OS = "linux", Architecture = "s390x" };
+        Registry.AddImage("app", "v1", TestRegistryImage.FromLayers(s390x, MediaType.OciManifest, [await TarOfAsync(("a", "a\n"))]));
+
+        Assert.That(
+            async () => await Client.PullAsync(Images, Registry.Reference("app:v1"), new PullOptions { Platform = Platform.Current, UnpackInto = _snapshotter }),
+            Throws.InstanceOf<Errors.NotFoundException>().With.Message.Contain("s390x"));
+
+        var snapshots = 0;
+        await foreach (var _ in _snapshotter.WalkAsync())
+        {
+            snapshots++;
+        }
+
+        Assert.That(snapshots, Is.Zero, "nothing of an image the pull refuses is unpacked");
+    }
+
     private async Task<List<string>> ActiveSnapshotsAsync()
     {
         var active = new List<string>();
