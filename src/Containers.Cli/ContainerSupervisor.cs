@@ -199,7 +199,7 @@ internal static class ContainerSupervisor
             await WaitForExitAsync(supervisor, cancellationToken).ConfigureAwait(false);
         }
 
-        if (IsRunning(supervisor) && Posix.Signal(pid, Posix.SigTerm))
+        if (supervisor.IsRunning && Posix.Signal(pid, Posix.SigTerm))
         {
             await WaitForExitAsync(supervisor, cancellationToken).ConfigureAwait(false);
         }
@@ -210,25 +210,9 @@ internal static class ContainerSupervisor
     private static async Task WaitForExitAsync(ProcessIdentity supervisor, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + Patience;
-        while (IsRunning(supervisor) && DateTime.UtcNow < deadline)
+        while (supervisor.IsRunning && DateTime.UtcNow < deadline)
         {
             await Task.Delay(BindRetry, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Whether the process is still this one and has not yet ended (a zombie has).</summary>
-    private static bool IsRunning(ProcessIdentity process) => process.IsAlive && State(process.Pid) is not ('Z' or 'X' or null);
-
-    private static char? State(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..][0];
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
         }
     }
 
@@ -277,7 +261,7 @@ internal static class ContainerSupervisor
         try
         {
             var arguments = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
-            return State(pid) is not ('Z' or 'X' or null) && arguments.Contains(CommandName) && arguments.Contains(id);
+            return ProcessIdentity.Of(pid) is { IsRunning: true } && arguments.Contains(CommandName) && arguments.Contains(id);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

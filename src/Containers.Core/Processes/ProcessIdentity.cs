@@ -9,20 +9,36 @@ namespace Containers.Processes;
 public readonly record struct ProcessIdentity(int Pid, ulong StartTime)
 {
     /// <summary>The identity of the running process <paramref name="pid"/>, or null when there is none.</summary>
-    public static ProcessIdentity? Of(int pid)
+    public static ProcessIdentity? Of(int pid) =>
+        Read(pid) is { } stat ? new ProcessIdentity(pid, stat.StartTime) : null;
+
+    /// <summary>Whether this very process still exists (a zombie counts until it is reaped).</summary>
+    public bool IsAlive => Read(Pid) is { } now && now.StartTime == StartTime;
+
+    /// <summary>Whether this very process still exists and has not ended: a zombie (or a dying <c>X</c>) has.</summary>
+    public bool IsRunning => Read(Pid) is { } now && now.StartTime == StartTime && now.State is not ('Z' or 'X');
+
+    /// <summary>The state (field 3) and start time (field 22) of <paramref name="pid"/>, read at once; null when there is no such process.</summary>
+    private static (char State, ulong StartTime)? Read(int pid)
     {
         string stat;
         try
         {
-            stat = File.ReadAllText($"/proc/{pid}/stat");
+            stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
 
         // The command name may hold spaces and parentheses: fields start after the last ')'.
         var rest = stat.AsSpan(stat.LastIndexOf(')') + 2);
+        if (rest.IsEmpty)
+        {
+            return null;
+        }
+
+        var state = rest[0];
         for (var field = 3; field < 22; field++)
         {
             var space = rest.IndexOf(' ');
@@ -36,10 +52,7 @@ public readonly record struct ProcessIdentity(int Pid, ulong StartTime)
 
         var end = rest.IndexOf(' ');
         return ulong.TryParse(end < 0 ? rest : rest[..end], NumberStyles.None, CultureInfo.InvariantCulture, out var start)
-            ? new ProcessIdentity(pid, start)
+            ? (state, start)
             : null;
     }
-
-    /// <summary>Whether this very process still exists (a zombie counts until it is reaped).</summary>
-    public bool IsAlive => Of(Pid) is { } now && now.StartTime == StartTime;
 }

@@ -5,6 +5,7 @@ using Containers.Images.Engine;
 using Containers.Images.Layers;
 using Containers.Images.Snapshots;
 using Containers.Mounts;
+using Containers.Processes;
 using Containers.Runtime;
 using Containers.Runtime.Builtin;
 
@@ -136,23 +137,7 @@ internal static class SharedEngine
         string.Create(CultureInfo.InvariantCulture, $"{pid}-{start}");
 
     /// <summary>When process <paramref name="pid"/> started, in clock ticks after boot (field 22 of <c>/proc/&lt;pid&gt;/stat</c>); null when it does not exist.</summary>
-    internal static ulong? ProcessStart(int pid)
-    {
-        string stat;
-        try
-        {
-            stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-
-        // The command name (field 2) may hold spaces and parentheses; the fields after its last ')' do not.
-        var fields = stat[(stat.LastIndexOf(')') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        const int startField = 22 - 3;
-        return fields.Length > startField && ulong.TryParse(fields[startField], NumberStyles.None, CultureInfo.InvariantCulture, out var start) ? start : null;
-    }
+    internal static ulong? ProcessStart(int pid) => ProcessIdentity.Of(pid)?.StartTime;
 
     private static Opened Open(string root, string owner)
     {
